@@ -1,0 +1,28 @@
+"""The engine: the only package that imports SpiffWorkflow.
+
+It loads and checks route definitions (``definitions``), runs restricted expressions
+(``scripting``, ``helpers``), steps workflows (``runtime``), keeps one clock (``clock``)
+and (de)serializes state without its spec (``serializer``). It knows nothing of Flask
+or the database; the services call it and store what it returns.
+"""
+from .definitions import Definition, DefinitionError, Problem, UserTaskInfo, load
+from .runtime import (
+    EngineError,
+    NotWaiting,
+    ReadyTask,
+    Step,
+    StepFailed,
+    TaskNotReady,
+    WaitingTimer,
+    complete,
+    fire_timers,
+    is_finished,
+    ready_tasks,
+    restore,
+    send_event,
+    start,
+    waiting_messages,
+    waiting_timers,
+)
+from .scripting import make_script_engine
+from .serializer import dumps, loads

@@ -1,0 +1,176 @@
+"""Load and check a route: BPMN and DMN files in, one parsed, validated definition out.
+
+A definition is identified by the content hash of its files, so it is stored once per
+version and a case keeps the version it started with. ``load`` refuses a definition with
+every problem it finds (file, element id, reason), never the first one only.
+"""
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+
+from lxml import etree
+from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
+from SpiffWorkflow.bpmn.specs.mixins.user_task import UserTask
+from SpiffWorkflow.exceptions import SpiffWorkflowException
+from SpiffWorkflow.spiff.parser import VALIDATOR, SpiffBpmnParser
+
+from .scripting import ExpressionError, check_expression
+
+MAIN_PROCESS = "wmo_route"
+ROLES = ("inwoner", "klantmanager", "pgb-consulent", "beslisser", "teamleider")
+NS = {
+    "bpmn": "http://www.omg.org/spec/BPMN/20100524/MODEL",
+    "spiff": "http://spiffworkflow.org/bpmn/schema/1.0/core",
+}
+_SAFE_XML = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False)
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One reason a definition is refused."""
+
+    file: str
+    element: str
+    reason: str
+
+    def __str__(self) -> str:
+        return f"{self.file}: {self.element or '-'}: {self.reason}"
+
+
+class DefinitionError(ValueError):
+    """A route that cannot be deployed; ``problems`` lists every reason."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = problems
+        super().__init__("; ".join(str(p) for p in problems))
+
+
+@dataclass(frozen=True)
+class UserTaskInfo:
+    """What the app needs to know of a user task without loading a workflow."""
+
+    bpmn_id: str
+    title: str
+    lane: str | None
+    process_id: str
+    form: str | None
+    termijnen: tuple[str, ...]
+    brief: str | None
+
+
+@dataclass
+class Definition:
+    """A parsed, checked route: the specs plus what inboxes and forms need."""
+
+    hash: str
+    files: dict[str, bytes]
+    spec: object
+    subprocess_specs: dict
+    user_tasks: dict[str, UserTaskInfo] = field(default_factory=dict)
+    messages: frozenset[str] = frozenset()
+
+
+def content_hash(files: dict[str, bytes]) -> str:
+    """Return the sha256 over the file names and contents, independent of order."""
+    digest = hashlib.sha256()
+    for name in sorted(files):
+        digest.update(name.encode() + b"\0" + files[name] + b"\0")
+    return digest.hexdigest()
+
+
+def _expressions(file: str, root) -> list[tuple[str, str, str]]:
+    """Yield (element id, source, mode) for every expression in a BPMN or DMN document."""
+    found = []
+
+    def owner(node):
+        while node is not None and not node.get("id"):
+            node = node.getparent()
+        return node.get("id") if node is not None else ""
+
+    for node in root.iter():
+        if not isinstance(node.tag, str) or node.text is None or not node.text.strip():
+            continue
+        tag = etree.QName(node).localname
+        text = node.text.strip()
+        if tag in ("script", "preScript", "postScript"):
+            found.append((owner(node), text, "exec"))
+        elif tag in ("conditionExpression", "timeDate", "timeDuration", "timeCycle", "messagePayload"):
+            found.append((owner(node), text, "eval"))
+        elif tag == "text" and node.getparent() is not None:
+            parent = etree.QName(node.getparent()).localname
+            if parent == "inputExpression" or parent == "outputEntry":
+                found.append((owner(node), text, "eval"))
+            elif parent == "inputEntry" and text != "-":
+                cell = text.replace("?", "dmn_input")
+                try:
+                    check_expression(cell, "eval")
+                except ExpressionError:
+                    cell = f"dmn_input {cell}"
+                found.append((owner(node), cell, "eval"))
+    return found
+
+
+def _user_task_info(spec, process_id: str) -> UserTaskInfo:
+    props = spec.extensions.get("properties", {}) if getattr(spec, "extensions", None) else {}
+    return UserTaskInfo(
+        bpmn_id=spec.bpmn_id,
+        title=spec.bpmn_name or spec.bpmn_id,
+        lane=spec.lane,
+        process_id=process_id,
+        form=props.get("formJsonSchemaFilename"),
+        termijnen=tuple(props.get("termijn", "").split()),
+        brief=props.get("brief"),
+    )
+
+
+def load(files: dict[str, bytes], main: str = MAIN_PROCESS) -> Definition:
+    """Parse and check ``files`` ({name: bytes}); raise DefinitionError listing every problem."""
+    problems: list[Problem] = []
+    parser = SpiffBpmnParser(validator=VALIDATOR)
+    messages: set[str] = set()
+    for name in sorted(files):
+        try:
+            root = etree.fromstring(files[name], _SAFE_XML)
+        except etree.XMLSyntaxError as error:
+            problems.append(Problem(name, "", f"not well-formed XML: {error}"))
+            continue
+        for element_id, source, mode in _expressions(name, root):
+            try:
+                check_expression(source, mode)
+            except ExpressionError as error:
+                problems.append(Problem(name, element_id, f"expression refused: {error}"))
+        try:
+            if name.endswith(".dmn"):
+                parser.add_dmn_xml(root, filename=name)
+            elif name.endswith(".bpmn"):
+                parser.add_bpmn_xml(root, filename=name)
+                messages.update(m.get("name") for m in root.iterfind(".//bpmn:message", NS) if m.get("name"))
+            else:
+                problems.append(Problem(name, "", "only .bpmn and .dmn files belong to a route"))
+        except (ValidationException, SpiffWorkflowException) as error:
+            problems.append(Problem(getattr(error, "file_name", "") or name, getattr(error, "id", ""), str(error)))
+    if problems:
+        raise DefinitionError(problems)
+    try:
+        spec = parser.get_spec(main)
+        subprocess_specs = parser.get_subprocess_specs(main)
+    except (ValidationException, SpiffWorkflowException, KeyError) as error:
+        raise DefinitionError([Problem(getattr(error, "file_name", ""), getattr(error, "id", ""), str(error))]) from None
+    user_tasks: dict[str, UserTaskInfo] = {}
+    for process_id, process_spec in [(main, spec), *subprocess_specs.items()]:
+        for task_spec in process_spec.task_specs.values():
+            if not isinstance(task_spec, UserTask):
+                continue
+            info = _user_task_info(task_spec, process_id)
+            file = process_spec.file or process_id
+            if info.lane not in ROLES:
+                problems.append(Problem(file, info.bpmn_id, f"lane {info.lane!r} is not a role ({', '.join(ROLES)})"))
+            if not info.form:
+                problems.append(Problem(file, info.bpmn_id, "user task names no form (formJsonSchemaFilename)"))
+            if info.bpmn_id in user_tasks and user_tasks[info.bpmn_id].process_id != process_id:
+                problems.append(Problem(file, info.bpmn_id, "user task id is used in two processes"))
+            user_tasks[info.bpmn_id] = info
+    if problems:
+        raise DefinitionError(problems)
+    return Definition(content_hash(files), dict(files), spec, subprocess_specs, user_tasks, frozenset(messages))

@@ -1,0 +1,132 @@
+"""Restricted evaluation of everything a diagram may compute.
+
+SpiffWorkflow runs scripts, conditions, timer expressions and DMN cells with plain
+eval/exec and full builtins. This module puts RestrictedPython in front of it: every
+expression is compiled by RestrictedPython (no imports, no names or attributes that
+start with "_", no attribute assignment) and runs with a short allow-list of builtins
+and the route's helpers (dates, werkdagen, termijnen). ``check_expression`` is used when
+a diagram is loaded, so a diagram that tries anything else is refused at deploy.
+"""
+from __future__ import annotations
+
+import ast
+import operator
+from functools import lru_cache
+
+from RestrictedPython import compile_restricted_eval, compile_restricted_exec
+from RestrictedPython.Guards import (
+    full_write_guard,
+    guarded_iter_unpack_sequence,
+    guarded_unpack_sequence,
+    safer_getattr,
+)
+from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine
+from SpiffWorkflow.bpmn.script_engine.python_environment import BasePythonScriptEngineEnvironment
+
+ALLOWED_BUILTINS = {
+    name: getattr(__import__("builtins"), name)
+    for name in (
+        "len", "min", "max", "sum", "sorted", "any", "all", "round", "abs", "int", "float",
+        "str", "bool", "list", "dict", "tuple", "range", "enumerate", "zip", "isinstance",
+    )
+}
+ALLOWED_BUILTINS.update({"True": True, "False": False, "None": None})
+
+_INPLACE = {
+    "+=": operator.iadd, "-=": operator.isub, "*=": operator.imul, "/=": operator.itruediv,
+    "//=": operator.ifloordiv, "%=": operator.imod,
+}
+
+
+class ExpressionError(ValueError):
+    """An expression that RestrictedPython refuses to compile."""
+
+
+def _inplacevar(op, target, value):
+    if op not in _INPLACE:
+        raise ExpressionError(f"operator {op} is not allowed")
+    return _INPLACE[op](target, value)
+
+
+_GUARDS = {
+    "__builtins__": ALLOWED_BUILTINS,
+    "_getattr_": safer_getattr,
+    "_getitem_": operator.getitem,
+    "_getiter_": iter,
+    "_iter_unpack_sequence_": guarded_iter_unpack_sequence,
+    "_unpack_sequence_": guarded_unpack_sequence,
+    "_write_": full_write_guard,
+    "_inplacevar_": _inplacevar,
+}
+
+
+# Besides RestrictedPython's own rules: no imports at all (it would defer them to run time),
+# and no str.format, whose replacement fields reach attributes without the attribute guard.
+_REFUSED_NODES = (ast.Import, ast.ImportFrom, ast.Global, ast.Nonlocal)
+_REFUSED_ATTRIBUTES = frozenset({"format", "format_map"})
+
+
+def _refuse(tree) -> None:
+    for node in ast.walk(tree):
+        if isinstance(node, _REFUSED_NODES):
+            raise ExpressionError(f"line {node.lineno}: {type(node).__name__.lower()} is not allowed in a diagram")
+        if isinstance(node, ast.Attribute) and node.attr in _REFUSED_ATTRIBUTES:
+            raise ExpressionError(f"line {node.lineno}: .{node.attr}() is not allowed in a diagram")
+
+
+@lru_cache(maxsize=4096)
+def _compile(source: str, mode: str):
+    try:
+        _refuse(ast.parse(source, mode=mode))
+    except SyntaxError as error:
+        raise ExpressionError(f"syntax error: {error.msg} (line {error.lineno})") from None
+    compiler = compile_restricted_eval if mode == "eval" else compile_restricted_exec
+    result = compiler(source, filename="<diagram>")
+    if result.errors or result.code is None:
+        raise ExpressionError("; ".join(result.errors) or "does not compile")
+    return result.code
+
+
+def check_expression(source: str, mode: str) -> None:
+    """Raise ExpressionError when ``source`` may not run in a diagram (mode 'eval' or 'exec')."""
+    try:
+        _compile(source, mode)
+    except SyntaxError as error:  # RestrictedPython reports most problems in errors, a few raise
+        raise ExpressionError(str(error)) from error
+
+
+class RestrictedEnvironment(BasePythonScriptEngineEnvironment):
+    """Task data as globals, evaluated by RestrictedPython with the route's helpers."""
+
+    def _namespace(self, context, external_context):
+        namespace = dict(_GUARDS)
+        namespace.update(self.globals)
+        namespace.update(external_context or {})
+        namespace.update(context)
+        return namespace
+
+    def evaluate(self, expression, context, external_context=None):
+        return eval(_compile(expression, "eval"), self._namespace(context, external_context))
+
+    def execute(self, script, context, external_context=None):
+        clash = set(self.globals).intersection(context)
+        if clash:
+            raise ValueError(f"task data overwrites a helper function: {sorted(clash)}")
+        namespace = self._namespace(context, external_context)
+        exec(_compile(script, "exec"), namespace)
+        reserved = set(_GUARDS) | set(self.globals) | set(external_context or {})
+        result = {
+            key: value for key, value in namespace.items()
+            if key not in reserved and not key.startswith("_") and not callable(value)
+        }
+        context.clear()
+        context.update(result)
+        return True
+
+    def call_service(self, context, **kwargs):
+        raise ExpressionError("service tasks are not supported")
+
+
+def make_script_engine(helpers: dict) -> PythonScriptEngine:
+    """Return a SpiffWorkflow script engine that runs restricted, with ``helpers`` as globals."""
+    return PythonScriptEngine(environment=RestrictedEnvironment(dict(helpers)))
