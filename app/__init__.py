@@ -1,0 +1,39 @@
+"""The Wmo route as a Flask application: create_app wires configuration, database and parts."""
+from __future__ import annotations
+
+from flask import Flask
+
+from . import errors
+from .config import Settings, load_settings
+from .db import db
+
+
+def create_app(settings: Settings | None = None, start_timers: bool = False) -> Flask:
+    """Create the app for ``settings`` (default: config.toml or WMO_CONFIG)."""
+    settings = settings or load_settings()
+    app = Flask(__name__)
+    app.config.update(
+        SQLALCHEMY_DATABASE_URI=settings.database_url,
+        SQLALCHEMY_ENGINE_OPTIONS=_engine_options(settings.database_url),
+        SECRET_KEY=settings.secret_key,
+        MAX_CONTENT_LENGTH=1024 * 1024,
+        JSON_SORT_KEYS=False,
+    )
+    app.extensions["wmo"] = settings
+    db.init_app(app)
+    errors.init_app(app)
+
+    from .api import bp as api_bp
+
+    app.register_blueprint(api_bp)
+    if start_timers and settings.timers_enabled:
+        from timers.ticker import start_ticker
+
+        start_ticker(app)
+    return app
+
+
+def _engine_options(url: str) -> dict:
+    if url.startswith("sqlite"):
+        return {"connect_args": {"timeout": 30}}
+    return {"pool_pre_ping": True}

@@ -1,0 +1,33 @@
+# The README's two commands: `make run` and `make test`. Everything installs itself.
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+
+.PHONY: run test install npm db demo bench clean
+
+run: install db
+	$(BIN)/wmo demo load
+	$(BIN)/wmo serve
+
+test: install npm
+	$(BIN)/pytest -q
+
+install: $(STAMP)
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+npm: node_modules/.installed
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch node_modules/.installed
+
+db: install
+	$(BIN)/wmo db upgrade
+
+clean:
+	rm -rf $(VENV) node_modules instance

@@ -1,0 +1,123 @@
+"""The OpenAPI 3.1 document of /api/v1 (served at /api/v1/openapi.json)."""
+from __future__ import annotations
+
+_ERROR = {"$ref": "#/components/schemas/Error"}
+
+
+def _responses(ok_code: str, ok_schema: dict, *errors: str) -> dict:
+    texts = {
+        "400": "Ongeldige JSON of te diep genest", "401": "Geen of onbekend token", "403": "Uw rol mag dit niet",
+        "404": "Onbekend", "409": "Niet (meer) mogelijk in deze stand van de zaak",
+        "422": "Veldfouten", "500": "Fout in het procesmodel; niets opgeslagen",
+    }
+    responses = {ok_code: {"description": "OK", "content": {"application/json": {"schema": ok_schema}}}}
+    for code in ("401", *errors):
+        responses[code] = {"description": texts[code], "content": {"application/json": {"schema": _ERROR}}}
+    return responses
+
+
+def _path_param(name: str, schema: dict) -> dict:
+    return {"name": name, "in": "path", "required": True, "schema": schema}
+
+
+_CASE = {"$ref": "#/components/schemas/Case"}
+_TASK = {"$ref": "#/components/schemas/Task"}
+_ANY_OBJECT = {"type": "object", "additionalProperties": True}
+
+
+def document() -> dict:
+    """Return the OpenAPI document."""
+    return {
+        "openapi": "3.1.0",
+        "info": {
+            "title": "Wmo-route API",
+            "version": "1",
+            "description": "De Wmo 2015-route van melding tot hulp. Elke actie van de werkvoorraad is hier ook te doen. "
+                           "Fouten hebben altijd de vorm {\"error\": tekst, \"fields\": {veld: reden}}.",
+        },
+        "servers": [{"url": "/"}],
+        "security": [{"bearer": []}],
+        "paths": {
+            "/api/v1/meldingen": {"post": {
+                "summary": "Een melding registreren en de route starten",
+                "requestBody": {"required": True, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Melding"}}}},
+                "responses": _responses("201", {"type": "object", "required": ["case_id"], "properties": {"case_id": {"type": "integer"}}},
+                                        "400", "403", "422", "500"),
+            }},
+            "/api/v1/cases/{case_id}": {"get": {
+                "summary": "Een zaak: status, open taken, termijnen, gegevens en geschiedenis",
+                "parameters": [_path_param("case_id", {"type": "integer"})],
+                "responses": _responses("200", _CASE, "403", "404"),
+            }},
+            "/api/v1/cases/{case_id}/events/{name}": {"post": {
+                "summary": "Een gebeurtenis van buiten aan de zaak melden (bv. bezwaar_ingediend, zorg_gestart, overlijden)",
+                "parameters": [_path_param("case_id", {"type": "integer"}), _path_param("name", {"type": "string"})],
+                "requestBody": {"required": False, "content": {"application/json": {"schema": _ANY_OBJECT}}},
+                "responses": _responses("200", _CASE, "400", "403", "404", "409", "422", "500"),
+            }},
+            "/api/v1/tasks": {"get": {
+                "summary": "Open gebruikerstaken, op vervaldatum",
+                "parameters": [
+                    {"name": "role", "in": "query", "schema": {"type": "string", "enum": ["inwoner", "klantmanager", "pgb-consulent", "beslisser", "teamleider"]}},
+                    {"name": "case_id", "in": "query", "schema": {"type": "integer"}},
+                    {"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 500, "default": 100}},
+                    {"name": "offset", "in": "query", "schema": {"type": "integer", "minimum": 0, "default": 0}},
+                ],
+                "responses": _responses("200", {"type": "object", "required": ["tasks"], "properties": {"tasks": {"type": "array", "items": _TASK}}},
+                                        "403", "422"),
+            }},
+            "/api/v1/tasks/{task_id}": {"get": {
+                "summary": "Een taak met haar formulier (JSON Schema) onder form",
+                "parameters": [_path_param("task_id", {"type": "string"})],
+                "responses": _responses("200", {"allOf": [_TASK, {"type": "object", "properties": {
+                    "form": _ANY_OBJECT, "status": {"type": "string", "enum": ["open", "gesloten"]},
+                    "may_complete": {"type": "boolean"}, "case_status": {"type": "string"}}}]}, "403", "404"),
+            }},
+            "/api/v1/tasks/{task_id}/complete": {"post": {
+                "summary": "Een taak afronden met de formuliergegevens",
+                "parameters": [_path_param("task_id", {"type": "string"})],
+                "requestBody": {"required": True, "content": {"application/json": {"schema": _ANY_OBJECT}}},
+                "responses": _responses("200", _CASE, "400", "403", "404", "409", "422", "500"),
+            }},
+        },
+        "components": {
+            "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer", "description": "Token van `wmo user add`."}},
+            "schemas": {
+                "Error": {"type": "object", "required": ["error", "fields"], "properties": {
+                    "error": {"type": "string"}, "fields": {"type": "object", "additionalProperties": {"type": "string"}}}},
+                "Melding": {"type": "object", "required": ["bsn", "naam", "geboortedatum", "adres", "hulpvraag", "kanaal"], "properties": {
+                    "bsn": {"type": "string", "description": "9 cijfers, elfproef"},
+                    "naam": {"type": "string"}, "geboortedatum": {"type": "string", "format": "date"},
+                    "adres": {"type": "object", "required": ["straat", "huisnummer", "postcode", "woonplaats"], "properties": {
+                        "straat": {"type": "string"}, "huisnummer": {"type": "string"}, "postcode": {"type": "string"},
+                        "woonplaats": {"type": "string"}}},
+                    "hulpvraag": {"type": "string"},
+                    "kanaal": {"type": "string", "enum": ["digitaal", "telefonisch", "schriftelijk", "mondeling"]},
+                    "ontvangen_op": {"type": "string", "format": "date", "description": "Standaard vandaag; hiervandaan lopen de termijnen"},
+                    "ingediend_door": {"type": "string", "enum": ["inwoner", "vertegenwoordiger"]},
+                    "vertegenwoordiger": {"type": ["object", "null"]}}},
+                "Task": {"type": "object", "required": ["id", "name", "title", "case_id", "lane", "due"], "properties": {
+                    "id": {"type": "string"}, "name": {"type": "string", "description": "BPMN-id van de taak, bv. gesprek_plannen"},
+                    "title": {"type": "string"}, "case_id": {"type": "integer"}, "lane": {"type": ["string", "null"]},
+                    "due": {"type": ["string", "null"], "format": "date"}, "claimed_by": {"type": ["string", "null"]}}},
+                "Deadline": {"type": "object", "required": ["name", "due", "status"], "properties": {
+                    "name": {"type": "string"}, "start": {"type": "string", "format": "date"},
+                    "due": {"type": "string", "format": "date"},
+                    "status": {"type": "string", "enum": ["open", "met", "overdue"]},
+                    "met_on": {"type": ["string", "null"], "format": "date"}}},
+                "Case": {"type": "object", "required": ["id", "status", "gemeente", "process_version", "open_tasks", "deadlines", "data", "history"],
+                         "properties": {
+                    "id": {"type": "integer"}, "status": {"type": "string", "enum": ["lopend", "afgehandeld"]},
+                    "gemeente": {"type": "string"},
+                    "process_version": {"type": "object", "properties": {"id": {"type": "integer"}, "hash": {"type": "string"}}},
+                    "inwoner": _ANY_OBJECT,
+                    "open_tasks": {"type": "array", "items": _TASK},
+                    "waiting_for_events": {"type": "array", "items": {"type": "string"}},
+                    "deadlines": {"type": "array", "items": {"$ref": "#/components/schemas/Deadline"}},
+                    "data": _ANY_OBJECT,
+                    "history": {"type": "array", "items": {"type": "object", "properties": {
+                        "at": {"type": "string"}, "actor": {"type": "string"}, "kind": {"type": "string"},
+                        "name": {"type": "string"}, "task_id": {"type": ["string", "null"]}, "changes": _ANY_OBJECT}}}}},
+            },
+        },
+    }

@@ -1,0 +1,102 @@
+"""Thin routes: parse the request, call one service, return JSON."""
+from __future__ import annotations
+
+from flask import current_app, g, jsonify, request
+
+from ..auth.service import actor_for_token
+from ..cases import queries, service
+from ..errors import BadRequest, InvalidInput
+from . import bp
+from .openapi import document
+
+MAX_DEPTH = 20
+
+
+@bp.before_request
+def _authenticate():
+    if request.endpoint == "api.openapi":
+        return
+    header = request.headers.get("Authorization", "")
+    token = header[7:].strip() if header.lower().startswith("bearer ") else None
+    g.actor = actor_for_token(token)
+
+
+def _settings():
+    return current_app.extensions["wmo"]
+
+
+def _json_body() -> dict:
+    if not request.data:
+        return {}
+    if not request.is_json:
+        raise BadRequest("stuur JSON met Content-Type: application/json")
+    body = request.get_json(silent=True)
+    if body is None:
+        raise BadRequest("de body is geen geldige JSON")
+    if not isinstance(body, dict):
+        raise InvalidInput("de body moet een JSON-object zijn", {"_": "geen object"})
+    if _depth(body) > MAX_DEPTH:
+        raise BadRequest(f"de JSON is dieper genest dan {MAX_DEPTH} niveaus")
+    return body
+
+
+def _depth(value, level=1) -> int:
+    if level > MAX_DEPTH:
+        return level
+    if isinstance(value, dict):
+        return max((_depth(v, level + 1) for v in value.values()), default=level)
+    if isinstance(value, list):
+        return max((_depth(v, level + 1) for v in value), default=level)
+    return level
+
+
+def _int_arg(name: str, default: int) -> int:
+    raw = request.args.get(name)
+    if raw is None:
+        return default
+    try:
+        return int(raw)
+    except ValueError:
+        raise InvalidInput("ongeldige zoekvraag", {name: "moet een geheel getal zijn"}) from None
+
+
+@bp.get("/openapi.json")
+def openapi():
+    return jsonify(document())
+
+
+@bp.post("/meldingen")
+def create_melding():
+    case = service.create_melding(_settings(), _json_body(), g.actor)
+    return jsonify({"case_id": case.id}), 201
+
+
+@bp.get("/cases/<case_id>")
+def get_case(case_id):
+    return jsonify(queries.case_detail(_settings(), service.get_case(case_id), g.actor))
+
+
+@bp.post("/cases/<case_id>/events/<name>")
+def deliver_event(case_id, name):
+    case = service.deliver_event(_settings(), service.get_case(case_id).id, name, _json_body(), g.actor)
+    return jsonify(queries.case_detail(_settings(), case, g.actor))
+
+
+@bp.get("/tasks")
+def list_tasks():
+    tasks = queries.list_tasks(
+        g.actor, role=request.args.get("role"), case_id=request.args.get("case_id"),
+        limit=_int_arg("limit", 100), offset=_int_arg("offset", 0),
+    )
+    return jsonify({"tasks": tasks})
+
+
+@bp.get("/tasks/<task_id>")
+def get_task(task_id):
+    return jsonify(queries.task_detail(_settings(), task_id, g.actor))
+
+
+@bp.post("/tasks/<task_id>/complete")
+def complete_task(task_id):
+    case = service.complete_task(_settings(), task_id, _json_body(), g.actor)
+    return jsonify(queries.case_detail(_settings(), case, g.actor))

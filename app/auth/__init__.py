@@ -1,0 +1,1 @@
+"""Who is acting: users, roles, API tokens (stored only as hashes)."""

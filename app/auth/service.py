@@ -1,0 +1,78 @@
+"""Users and their API tokens; the rules of which role may do what."""
+from __future__ import annotations
+
+import hashlib
+import re
+import secrets
+from dataclasses import dataclass
+
+from sqlalchemy import select
+
+from ..db import db
+from ..errors import Conflict, Forbidden, InvalidInput, Unauthorized
+from ..models import User
+
+# Residents are no users: they act on their own case only, through a personal link (issue 4).
+ROLES = ("klantmanager", "pgb-consulent", "beslisser", "teamleider", "procesbeheerder")
+CASEWORKERS = frozenset({"klantmanager", "pgb-consulent", "beslisser", "teamleider"})
+# Who may complete a task of each lane. A klantmanager may record a verslag the resident signed on paper.
+LANE_ROLES = {
+    "inwoner": frozenset({"klantmanager"}),
+    "klantmanager": frozenset({"klantmanager"}),
+    "pgb-consulent": frozenset({"pgb-consulent"}),
+    "beslisser": frozenset({"beslisser"}),
+    "teamleider": frozenset({"teamleider"}),
+}
+_USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{1,63}$")
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who performs a step: a user with roles, or the system (timers)."""
+
+    username: str
+    roles: frozenset[str]
+
+    def may_complete(self, lane: str | None) -> bool:
+        return bool(self.roles & LANE_ROLES.get(lane or "", frozenset()))
+
+    def require(self, allowed: frozenset[str] | set[str], what: str) -> None:
+        if not self.roles & allowed:
+            raise Forbidden(f"uw rol mag niet: {what}")
+
+
+SYSTEM = Actor("systeem", frozenset())
+
+
+def hash_token(token: str) -> str:
+    """Return the stored form of an API token."""
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def add_user(username: str, roles: list[str]) -> tuple[User, str]:
+    """Create a user with ``roles``; return it with its new API token (shown once, stored hashed)."""
+    fields = {}
+    if not _USERNAME.match(username or ""):
+        fields["username"] = "2-64 tekens: kleine letters, cijfers, punt, streepje of liggend streepje"
+    unknown = [r for r in roles if r not in ROLES]
+    if not roles or unknown:
+        fields["role"] = f"onbekende rol {', '.join(unknown) or '(geen)'}; kies uit {', '.join(ROLES)}"
+    if fields:
+        raise InvalidInput("ongeldige gebruiker", fields)
+    if db.session.scalar(select(User).where(User.username == username)) is not None:
+        raise Conflict(f"gebruiker {username!r} bestaat al", {"username": "bestaat al"})
+    token = secrets.token_urlsafe(32)
+    user = User(username=username, roles=sorted(set(roles)), token_hash=hash_token(token))
+    db.session.add(user)
+    db.session.commit()
+    return user, token
+
+
+def actor_for_token(token: str | None) -> Actor:
+    """Return the actor a bearer token belongs to, or raise Unauthorized."""
+    if not token:
+        raise Unauthorized("inloggen vereist: stuur Authorization: Bearer <token>")
+    user = db.session.scalar(select(User).where(User.token_hash == hash_token(token)))
+    if user is None:
+        raise Unauthorized("onbekend of ingetrokken token")
+    return Actor(user.username, frozenset(user.roles))

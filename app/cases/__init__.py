@@ -1,0 +1,1 @@
+"""Cases: the melding, every step of the route, and what the dossier shows of it."""

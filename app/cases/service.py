@@ -1,0 +1,223 @@
+"""The use cases of a case: melding, complete a task, deliver an event, fire timers.
+
+Every step has the same shape: lock the case row, check, restore the workflow, step it,
+then store state, projections (task, timer, deadline) and the audit entry in one commit.
+A step that fails anywhere stores nothing.
+"""
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import delete, select
+from sqlalchemy.orm.exc import StaleDataError
+from stdnum.nl import bsn as stdnum_bsn
+
+from .. import engine, forms, processes
+from ..auth.service import CASEWORKERS, Actor
+from ..config import Settings
+from ..db import db, utcnow
+from ..engine import clock
+from ..errors import Conflict, Forbidden, InvalidInput, NotFound, ProcessError
+from ..models import AuditEvent, Case, Deadline, ProcessVersion, Task, Timer
+from . import deadlines
+
+MELDING_FORM = "melding.json"
+# Resident data stays in the case row; the workflow gets only what the route needs.
+WORKFLOW_FIELDS = ("hulpvraag", "kanaal", "ontvangen_op", "ingediend_door", "vertegenwoordiger", "geboortedatum")
+
+
+def create_melding(settings: Settings, payload, actor: Actor) -> Case:
+    """Register a melding and start its route; return the new case."""
+    actor.require(CASEWORKERS, "een melding registreren")
+    gemeente = settings.gemeente_config()
+    answers = forms.validate(forms.find(gemeente.form_dirs, MELDING_FORM), payload)
+    answers["bsn"] = _check_bsn(answers["bsn"])
+    answers["ontvangen_op"] = answers["ontvangen_op"][:10]
+    answers.setdefault("ingediend_door", "inwoner")
+    version = processes.current(gemeente)
+    definition = processes.definition(version)
+    case = Case(
+        gemeente=gemeente.naam, process_version_id=version.id, bsn=answers["bsn"], naam=answers["naam"],
+        geboortedatum=date.fromisoformat(answers["geboortedatum"]), adres=answers["adres"], data={}, state="",
+    )
+    db.session.add(case)
+    db.session.flush()
+    start_data = {k: answers.get(k) for k in WORKFLOW_FIELDS}
+    start_data.update(case_id=case.id, gemeente=gemeente.naam)
+    try:
+        workflow, step = engine.start(definition, processes.script_engine(gemeente), start_data)
+    except engine.StepFailed as error:
+        raise ProcessError(f"de route kon niet starten: {error}") from None
+    step.changes = {**start_data, **step.changes}
+    _save(case, workflow, version, gemeente, step, actor, "melding", "melding", None)
+    return case
+
+
+def complete_task(settings: Settings, task_id: str, answers, actor: Actor) -> Case:
+    """Complete an open task with the form ``answers``; return its case."""
+    task = db.session.get(Task, str(task_id))
+    if task is None:
+        raise NotFound(f"taak {task_id} bestaat niet")
+    case = _lock(task.case_id)
+    db.session.refresh(task)
+    if not actor.may_complete(task.lane):
+        raise Forbidden(f"uw rol mag de taak '{task.title}' ({task.lane}) niet uitvoeren")
+    if task.closed_at is not None:
+        raise Conflict(f"taak '{task.title}' is al afgerond of vervallen")
+    gemeente = settings.gemeente_config(case.gemeente)
+    version = db.session.get(ProcessVersion, case.process_version_id)
+    definition = processes.definition(version)
+    info = definition.user_tasks.get(task.name)
+    cleaned = forms.validate(forms.find(gemeente.form_dirs, info.form), answers)
+    workflow = engine.restore(definition, processes.script_engine(gemeente), case.state)
+    step = _engine_step(lambda: engine.complete(workflow, task.id, cleaned), task.title)
+    _save(case, workflow, version, gemeente, step, actor, "taak", task.name, task.id)
+    return case
+
+
+def deliver_event(settings: Settings, case_id: int, name: str, payload, actor: Actor) -> Case:
+    """Deliver the outside event ``name`` to a case; Conflict when the case does not wait for it."""
+    actor.require(CASEWORKERS, "een gebeurtenis melden")
+    case = _lock(case_id)
+    gemeente = settings.gemeente_config(case.gemeente)
+    version = db.session.get(ProcessVersion, case.process_version_id)
+    definition = processes.definition(version)
+    if name not in definition.messages:
+        raise NotFound(f"gebeurtenis {name!r} bestaat niet in deze route")
+    cleaned = forms.validate(forms.find(gemeente.form_dirs, f"events/{name}.json"), payload)
+    workflow = engine.restore(definition, processes.script_engine(gemeente), case.state)
+    try:
+        step = _engine_step(lambda: engine.send_event(workflow, name, cleaned), name)
+    except engine.NotWaiting as error:
+        raise Conflict(str(error)) from None
+    _save(case, workflow, version, gemeente, step, actor, "gebeurtenis", name, None)
+    return case
+
+
+def fire_due(settings: Settings, now: datetime, limit: int = 1000) -> int:
+    """Fire every timer due at or before ``now``, one case per transaction; return how many fired."""
+    fired, skipped = 0, set()
+    while fired < limit:
+        query = select(Timer).where(Timer.due_at <= now)
+        if skipped:
+            query = query.where(Timer.case_id.not_in(skipped))
+        timer = db.session.scalar(query.order_by(Timer.due_at).limit(1).with_for_update(skip_locked=True))
+        if timer is None:
+            break
+        case_id = timer.case_id
+        try:
+            count = _fire_case(settings, case_id, now)
+        except (Conflict, ProcessError):
+            db.session.rollback()
+            count = 0  # another worker had it, or its diagram failed: leave it for a later sweep
+        if count == 0:
+            skipped.add(case_id)
+        fired += count
+    db.session.rollback()
+    return fired
+
+
+def _fire_case(settings: Settings, case_id: int, now: datetime) -> int:
+    case = _lock(case_id)
+    due = db.session.scalars(select(Timer).where(Timer.case_id == case_id, Timer.due_at <= now)).all()
+    if not due:
+        db.session.rollback()
+        return 0
+    gemeente = settings.gemeente_config(case.gemeente)
+    version = db.session.get(ProcessVersion, case.process_version_id)
+    definition = processes.definition(version)
+    with clock.at(now):
+        workflow = engine.restore(definition, processes.script_engine(gemeente), case.state)
+        step = _engine_step(lambda: engine.fire_timers(workflow), "timer")
+        still = {t.task_id for t in engine.waiting_timers(workflow) if t.due <= now}
+        names = ", ".join(sorted({t.name for t in due if t.task_id not in still})) or "timer"
+        _save(case, workflow, version, gemeente, step, Actor("timer", frozenset()), "timer", names, None)
+    return sum(1 for t in due if t.task_id not in still)
+
+
+def get_case(case_id) -> Case:
+    """Return the case or raise NotFound."""
+    try:
+        case = db.session.get(Case, int(case_id))
+    except (TypeError, ValueError):
+        case = None
+    if case is None:
+        raise NotFound(f"zaak {case_id} bestaat niet")
+    return case
+
+
+def _lock(case_id: int) -> Case:
+    case = db.session.scalar(select(Case).where(Case.id == case_id).with_for_update())
+    if case is None:
+        raise NotFound(f"zaak {case_id} bestaat niet")
+    return case
+
+
+def _engine_step(act, what: str):
+    try:
+        return act()
+    except engine.TaskNotReady as error:
+        raise Conflict(str(error)) from None
+    except engine.StepFailed as error:
+        raise ProcessError(f"de stap '{what}' is mislukt in het procesmodel: {error}") from None
+
+
+def _save(case, workflow, version, gemeente, step, actor: Actor, kind, name, task_id) -> None:
+    before = case.data or {}
+    changes = {k: v for k, v in step.changes.items() if before.get(k) != v}
+    case.data = {**before, **step.changes}
+    case.state = engine.dumps(workflow)
+    case.status = "afgehandeld" if engine.is_finished(workflow) else "lopend"
+    case.updated_at = utcnow()
+    terms = deadlines.compute(case.data, gemeente)
+    _rebuild_deadlines(case, terms)
+    _rebuild_tasks(case, workflow, processes.definition(version), terms, actor, task_id)
+    _rebuild_timers(case, workflow)
+    db.session.add(AuditEvent(
+        case_id=case.id, actor=actor.username, kind=kind, name=name, task_id=task_id,
+        changes=changes, process_hash=version.hash,
+    ))
+    try:
+        db.session.commit()
+    except StaleDataError:
+        db.session.rollback()
+        raise Conflict("de zaak is intussen door iemand anders gewijzigd; probeer het opnieuw") from None
+
+
+def _rebuild_deadlines(case, terms) -> None:
+    existing = {d.name: d for d in db.session.scalars(select(Deadline).where(Deadline.case_id == case.id))}
+    for term in terms:
+        row = existing.pop(term.name, None) or Deadline(case_id=case.id, name=term.name)
+        row.start, row.due, row.met_on = term.start, term.due, term.met_on
+        db.session.add(row)
+    for row in existing.values():
+        db.session.delete(row)
+
+
+def _rebuild_tasks(case, workflow, definition, terms, actor: Actor, completed_id) -> None:
+    due_by_term = {t.name: t.due for t in terms}
+    ready = {t.id: t for t in engine.ready_tasks(workflow)}
+    now = utcnow()
+    for row in db.session.scalars(select(Task).where(Task.case_id == case.id, Task.closed_at.is_(None))):
+        if row.id not in ready:
+            row.closed_at = now
+            row.closed_by = actor.username if row.id == completed_id else "vervallen"
+        else:
+            ready.pop(row.id)
+    for task in ready.values():
+        info = definition.user_tasks.get(task.bpmn_id)
+        due = next((due_by_term[n] for n in (info.termijnen if info else ()) if n in due_by_term), None)
+        db.session.add(Task(id=task.id, case_id=case.id, name=task.bpmn_id, title=task.title, lane=task.lane, due=due))
+
+
+def _rebuild_timers(case, workflow) -> None:
+    db.session.execute(delete(Timer).where(Timer.case_id == case.id))
+    for timer in engine.waiting_timers(workflow):
+        db.session.add(Timer(case_id=case.id, task_id=timer.task_id, name=timer.bpmn_id, due_at=timer.due))
+
+
+def _check_bsn(value: str) -> str:
+    try:
+        return stdnum_bsn.validate(value)
+    except Exception:  # stdnum raises its own ValidationError subclasses
+        raise InvalidInput("het formulier bevat fouten", {"bsn": "geen geldig BSN (elfproef)"}) from None

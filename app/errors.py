@@ -1,0 +1,95 @@
+"""The app's errors, one tree, mapped to HTTP in one place.
+
+    AppError (500)
+     ├── BadRequest (400)        malformed input: not JSON, not an object, too deep
+     ├── Unauthorized (401)      no or unknown credentials
+     ├── Forbidden (403)         the user's role may not do this
+     ├── NotFound (404)          no such case, task or event
+     ├── Conflict (409)          the task is no longer open, the case does not wait for it
+     ├── InvalidInput (422)      field errors: {"field": "reason"}
+     └── ProcessError (500)      the diagram failed while running a step; nothing was stored
+
+Services and the engine layer raise them; ``init_app`` renders every one as
+``{"error": ..., "fields": {...}}`` for the API.
+"""
+from __future__ import annotations
+
+import logging
+
+from flask import jsonify, request
+from werkzeug.exceptions import HTTPException
+
+log = logging.getLogger(__name__)
+
+
+class AppError(Exception):
+    status_code = 500
+
+    def __init__(self, message: str, fields: dict[str, str] | None = None):
+        super().__init__(message)
+        self.message = message
+        self.fields = fields or {}
+
+    def to_dict(self) -> dict:
+        return {"error": self.message, "fields": self.fields}
+
+
+class BadRequest(AppError):
+    status_code = 400
+
+
+class Unauthorized(AppError):
+    status_code = 401
+
+
+class Forbidden(AppError):
+    status_code = 403
+
+
+class NotFound(AppError):
+    status_code = 404
+
+
+class Conflict(AppError):
+    status_code = 409
+
+
+class InvalidInput(AppError):
+    status_code = 422
+
+
+class ProcessError(AppError):
+    status_code = 500
+
+
+def init_app(app) -> None:
+    """Render AppErrors and HTTP errors as JSON in the documented shape."""
+
+    @app.errorhandler(AppError)
+    def _app_error(error: AppError):
+        from .db import db
+
+        db.session.rollback()
+        if isinstance(error, Forbidden):
+            log.warning("refused: %s %s: %s", request.method, request.path, error.message)
+        elif error.status_code >= 500:
+            log.error("%s %s failed: %s", request.method, request.path, error.message)
+        response = jsonify(error.to_dict())
+        response.status_code = error.status_code
+        if isinstance(error, Unauthorized):
+            response.headers["WWW-Authenticate"] = "Bearer"
+        return response
+
+    @app.errorhandler(HTTPException)
+    def _http_error(error: HTTPException):
+        response = jsonify({"error": error.description or error.name, "fields": {}})
+        response.status_code = error.code or 500
+        return response
+
+    @app.errorhandler(Exception)
+    def _unexpected(error: Exception):
+        from .db import db
+
+        db.session.rollback()
+        log.exception("unexpected error on %s %s", request.method, request.path)
+        return jsonify({"error": "interne fout; er is niets opgeslagen", "fields": {}}), 500

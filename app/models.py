@@ -1,0 +1,122 @@
+"""The tables. Columns and small invariants only; the services own every change.
+
+``case.state`` is the workflow state without its spec; ``task``, ``timer`` and ``deadline``
+are projections rebuilt from it after every step, in the same transaction, so inboxes and
+the timer sweep never load a workflow.
+"""
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from .db import UTCDateTime, db, utcnow
+
+
+class ProcessVersion(db.Model):
+    """One deployed version of a gemeente's route, stored once per content hash."""
+
+    __tablename__ = "process_version"
+    __table_args__ = (UniqueConstraint("gemeente", "hash"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    gemeente: Mapped[str] = mapped_column(String(64), index=True)
+    hash: Mapped[str] = mapped_column(String(64))
+    files: Mapped[dict] = mapped_column(JSON)  # {file name: XML text}
+    deployed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    deployed_by: Mapped[str] = mapped_column(String(64))
+
+
+class Case(db.Model):
+    """A resident's case: who, which route version, and where the workflow stands."""
+
+    __tablename__ = "wmo_case"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    gemeente: Mapped[str] = mapped_column(String(64), index=True)
+    process_version_id: Mapped[int] = mapped_column(ForeignKey("process_version.id"), index=True)
+    status: Mapped[str] = mapped_column(String(16), default="lopend", index=True)
+    bsn: Mapped[str] = mapped_column(String(9), index=True)
+    naam: Mapped[str] = mapped_column(String(200))
+    geboortedatum: Mapped[date]
+    adres: Mapped[dict] = mapped_column(JSON)
+    data: Mapped[dict] = mapped_column(JSON, default=dict)
+    state: Mapped[str] = mapped_column(Text)
+    version: Mapped[int] = mapped_column(default=1)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    # Optimistic check on top of the row lock: a step that read an older state is refused.
+    __mapper_args__ = {"version_id_col": version}
+
+
+class Task(db.Model):
+    """A user task of a case: open while ``closed_at`` is null (the inbox reads only this)."""
+
+    __tablename__ = "task"
+    __table_args__ = (Index("ix_task_open_lane_due", "closed_at", "lane", "due"),)
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)  # SpiffWorkflow task id
+    case_id: Mapped[int] = mapped_column(ForeignKey("wmo_case.id"), index=True)
+    name: Mapped[str] = mapped_column(String(100))  # BPMN id, e.g. gesprek_plannen
+    title: Mapped[str] = mapped_column(String(200))
+    lane: Mapped[str | None] = mapped_column(String(32))
+    due: Mapped[date | None]
+    claimed_by: Mapped[str | None] = mapped_column(String(64))
+    opened_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    closed_by: Mapped[str | None] = mapped_column(String(64))
+
+
+class Timer(db.Model):
+    """A timer a case waits on; the sweep selects by ``due_at`` alone."""
+
+    __tablename__ = "timer"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("wmo_case.id"), index=True)
+    task_id: Mapped[str] = mapped_column(String(36))
+    name: Mapped[str] = mapped_column(String(100))
+    due_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+
+
+class Deadline(db.Model):
+    """A term of a case with its last day; its status follows from ``met_on`` and today."""
+
+    __tablename__ = "deadline"
+
+    case_id: Mapped[int] = mapped_column(ForeignKey("wmo_case.id"), primary_key=True)
+    name: Mapped[str] = mapped_column(String(64), primary_key=True)
+    start: Mapped[date]
+    due: Mapped[date] = mapped_column(index=True)
+    met_on: Mapped[date | None]
+
+
+class AuditEvent(db.Model):
+    """One step of a case: who, when, what, and which data it changed."""
+
+    __tablename__ = "audit_event"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("wmo_case.id"), index=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    actor: Mapped[str] = mapped_column(String(64))
+    kind: Mapped[str] = mapped_column(String(16))  # melding | taak | gebeurtenis | timer
+    name: Mapped[str] = mapped_column(String(100))
+    task_id: Mapped[str | None] = mapped_column(String(36), index=True)
+    changes: Mapped[dict] = mapped_column(JSON, default=dict)
+    process_hash: Mapped[str] = mapped_column(String(64))
+
+
+class User(db.Model):
+    """A caseworker or integration: roles, and credentials stored only as hashes."""
+
+    __tablename__ = "app_user"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(64), unique=True)
+    roles: Mapped[list] = mapped_column(JSON)
+    password_hash: Mapped[str | None] = mapped_column(String(255))
+    token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

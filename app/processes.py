@@ -1,0 +1,105 @@
+"""Process versions: deploy the route files of a gemeente, and find a version's parsed definition.
+
+A gemeente's route is every file of processes/base/ with the files of processes/<gemeente>/
+replacing those of the same name. Deploying stores it once per content hash; a case keeps
+the version it started with, and new cases start on the newest version.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+from sqlalchemy import select
+
+from . import engine, forms
+from .config import Gemeente
+from .db import db
+from .engine.helpers import make_helpers
+from .errors import InvalidInput
+from .models import ProcessVersion
+
+_definitions: dict[str, engine.Definition] = {}
+
+
+def read_files(gemeente: Gemeente) -> dict[str, bytes]:
+    """Return the route files of ``gemeente`` ({file name: bytes}), variant over base."""
+    files: dict[str, bytes] = {}
+    for folder in gemeente.process_dirs:
+        for path in sorted(Path(folder).iterdir()):
+            if path.suffix in (".bpmn", ".dmn"):
+                files[path.name] = path.read_bytes()
+    return files
+
+
+def check(gemeente: Gemeente, files: dict[str, bytes]) -> engine.Definition:
+    """Parse and check ``files`` for ``gemeente``; raise InvalidInput listing every problem."""
+    try:
+        definition = engine.load(files)
+    except engine.DefinitionError as error:
+        raise InvalidInput("het procesmodel is ongeldig", _problem_fields(error.problems)) from None
+    problems = []
+    for task in definition.user_tasks.values():
+        if task.form and not forms.exists(gemeente.form_dirs, task.form):
+            problems.append(engine.Problem(task.process_id, task.bpmn_id, f"formulier {task.form} bestaat niet"))
+    for message in definition.messages:
+        if not forms.exists(gemeente.form_dirs, f"events/{message}.json"):
+            problems.append(engine.Problem("", message, f"gebeurtenis heeft geen formulier events/{message}.json"))
+    if problems:
+        raise InvalidInput("het procesmodel is ongeldig", _problem_fields(problems))
+    return definition
+
+
+def deploy(gemeente: Gemeente, files: dict[str, bytes], by: str) -> ProcessVersion:
+    """Store ``files`` as the newest version for the gemeente, unless that content is stored already."""
+    definition = check(gemeente, files)
+    existing = db.session.scalar(
+        select(ProcessVersion).where(ProcessVersion.gemeente == gemeente.naam, ProcessVersion.hash == definition.hash)
+    )
+    if existing is not None:
+        return existing
+    version = ProcessVersion(
+        gemeente=gemeente.naam,
+        hash=definition.hash,
+        files={name: content.decode("utf-8") for name, content in files.items()},
+        deployed_by=by,
+    )
+    db.session.add(version)
+    db.session.flush()
+    _definitions[definition.hash] = definition
+    return version
+
+
+def deploy_from_disk(gemeente: Gemeente, by: str = "systeem") -> ProcessVersion:
+    """Deploy the route as it is on disk (a no-op when that content is deployed already)."""
+    return deploy(gemeente, read_files(gemeente), by)
+
+
+def current(gemeente: Gemeente) -> ProcessVersion:
+    """Return the version new cases start on: the newest deployed, deploying from disk if none."""
+    version = db.session.scalar(
+        select(ProcessVersion).where(ProcessVersion.gemeente == gemeente.naam).order_by(ProcessVersion.id.desc()).limit(1)
+    )
+    return version if version is not None else deploy_from_disk(gemeente)
+
+
+def definition(version: ProcessVersion) -> engine.Definition:
+    """Return the parsed definition of a stored version (parsed once per process)."""
+    cached = _definitions.get(version.hash)
+    if cached is None:
+        cached = engine.load({name: text.encode("utf-8") for name, text in version.files.items()})
+        _definitions[version.hash] = cached
+    return cached
+
+
+def script_engine(gemeente: Gemeente):
+    """Return the restricted script engine with this gemeente's terms and calendar."""
+    if gemeente.script_engine is None:
+        gemeente.script_engine = engine.make_script_engine(make_helpers(gemeente.termijnen, gemeente.kalender))
+    return gemeente.script_engine
+
+
+def _problem_fields(problems) -> dict[str, str]:
+    fields: dict[str, str] = {}
+    for problem in problems:
+        key = ":".join(p for p in (problem.file, problem.element) if p) or "procesmodel"
+        fields[key] = f"{fields[key]}; {problem.reason}" if key in fields else problem.reason
+    return fields

@@ -1,0 +1,50 @@
+"""The timer worker: APScheduler calls ``fire_due(now)`` every few seconds.
+
+The database is the source of truth (the timer table); the scheduler holds nothing that a
+restart could lose, so after downtime the first sweep catches up everything that came due.
+"""
+from __future__ import annotations
+
+import logging
+import os
+import time
+from datetime import datetime, timezone
+
+from apscheduler.schedulers.background import BackgroundScheduler
+
+log = logging.getLogger(__name__)
+
+
+def sweep(app) -> int:
+    """Fire every timer due now; return how many fired."""
+    from app.cases.service import fire_due
+
+    with app.app_context():
+        try:
+            return fire_due(app.extensions["wmo"], datetime.now(timezone.utc))
+        except Exception:  # a worker must survive a bad sweep (database restart, ...)
+            log.exception("timer sweep failed; retrying at the next interval")
+            return 0
+
+
+def start_ticker(app) -> BackgroundScheduler | None:
+    """Start the in-process timer worker (not in Werkzeug's reloader parent)."""
+    if app.debug and os.environ.get("WERKZEUG_RUN_MAIN") != "true":
+        return None
+    settings = app.extensions["wmo"]
+    scheduler = BackgroundScheduler(timezone="UTC")
+    scheduler.add_job(sweep, "interval", seconds=settings.timer_interval, args=[app],
+                      max_instances=1, coalesce=True, next_run_time=datetime.now(timezone.utc))
+    scheduler.start()
+    app.extensions["wmo_scheduler"] = scheduler
+    return scheduler
+
+
+def run_forever(app) -> None:
+    """Run only the timer worker, in the foreground (``wmo timers run``)."""
+    interval = app.extensions["wmo"].timer_interval
+    log.info("timer worker started, every %s s", interval)
+    while True:
+        started = time.monotonic()
+        sweep(app)
+        time.sleep(max(0.0, interval - (time.monotonic() - started)))
