@@ -13,6 +13,7 @@ from uuid import UUID
 
 from SpiffWorkflow.bpmn import BpmnEvent, BpmnWorkflow
 from SpiffWorkflow.bpmn.specs.event_definitions.message import MessageEventDefinition
+from SpiffWorkflow.bpmn.specs.event_definitions.multiple import MultipleEventDefinition
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
 from SpiffWorkflow.bpmn.specs.mixins.user_task import UserTask
 from SpiffWorkflow.exceptions import SpiffWorkflowException
@@ -93,11 +94,10 @@ def complete(workflow: BpmnWorkflow, task_id: str, answers: dict) -> Step:
 
 def send_event(workflow: BpmnWorkflow, name: str, payload: dict) -> Step:
     """Deliver the outside event ``name`` with ``payload``; raise NotWaiting if nothing waits."""
-    waiting = [t for t in _waiting(workflow) if _message_name(t) == name]
-    if not waiting:
+    found = [d for t in _waiting(workflow) for d in _definitions(t) if _is_message(d) and d.name == name]
+    if not found:
         raise NotWaiting(f"de zaak wacht nu niet op {name!r}")
-    definition = waiting[0].task_spec.event_definition
-    return _run(workflow, lambda: workflow.send_event(BpmnEvent(definition, payload)))
+    return _run(workflow, lambda: workflow.send_event(BpmnEvent(found[0], payload)))
 
 
 def fire_timers(workflow: BpmnWorkflow) -> Step:
@@ -131,7 +131,7 @@ def waiting_timers(workflow: BpmnWorkflow) -> list[WaitingTimer]:
     """Return every timer the case waits on with its due instant."""
     timers = []
     for task in _waiting(workflow):
-        if not isinstance(task.task_spec.event_definition, TimerEventDefinition):
+        if not any(isinstance(d, TimerEventDefinition) for d in _definitions(task)):
             continue
         value = task.internal_data.get("event_value")
         if isinstance(value, dict):  # cycle timers keep {"next": iso, ...}
@@ -143,7 +143,7 @@ def waiting_timers(workflow: BpmnWorkflow) -> list[WaitingTimer]:
 
 def waiting_messages(workflow: BpmnWorkflow) -> list[str]:
     """Return the names of the outside events the case waits for now."""
-    return sorted({name for name in map(_message_name, _waiting(workflow)) if name})
+    return sorted({d.name for t in _waiting(workflow) for d in _definitions(t) if _is_message(d)})
 
 
 def is_finished(workflow: BpmnWorkflow) -> bool:
@@ -202,9 +202,16 @@ def _waiting(workflow: BpmnWorkflow):
     return workflow.get_tasks(state=TaskState.WAITING)
 
 
-def _message_name(task) -> str | None:
+def _definitions(task) -> list:
+    """The event definitions a waiting task catches (an event-based gateway waits for several)."""
     definition = getattr(task.task_spec, "event_definition", None)
-    return definition.name if isinstance(definition, MessageEventDefinition) else None
+    if isinstance(definition, MultipleEventDefinition):
+        return list(definition.event_definitions)
+    return [definition] if definition is not None else []
+
+
+def _is_message(definition) -> bool:
+    return isinstance(definition, MessageEventDefinition)
 
 
 def _describe(error: SpiffWorkflowException) -> str:
