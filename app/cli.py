@@ -50,14 +50,15 @@ def db_upgrade(ctx):
     settings = app.extensions["wmo"]
     migrate.upgrade(settings.database_url)
     with app.app_context():
+        from .db import db
+
         try:
             version = processes.deploy_from_disk(settings.gemeente_config())
-            from .db import db
-
+            summary = f"route {settings.gemeente} versie {version.id} ({version.hash[:12]})"
             db.session.commit()
         except AppError as error:
             _fail(error)
-    click.echo(f"database bijgewerkt; route {settings.gemeente} versie {version.id} ({version.hash[:12]})")
+    click.echo(f"database bijgewerkt; {summary}")
 
 
 @main.group("user")

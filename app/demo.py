@@ -97,7 +97,7 @@ def walk(settings: Settings, case_id: int, steps: list[Step], start: date) -> da
     current = start
     for step in steps:
         if step.kind == "time":
-            current = step.on
+            current = max(current, step.on)
             service.fire_due(settings, datetime.combine(current, time(12), tzinfo=clock.AMSTERDAM))
             continue
         with clock.at(datetime.combine(current, time(12), tzinfo=clock.AMSTERDAM)):
@@ -135,3 +135,103 @@ def create_case(settings: Settings, bsn: str, ontvangen_op: date, **melding) -> 
     payload = {**MELDING, **melding, "bsn": bsn, "ontvangen_op": ontvangen_op.isoformat()}
     with clock.at(datetime.combine(ontvangen_op, time(10), tzinfo=clock.AMSTERDAM)):
         return service.create_melding(settings, payload, ACTORS["klantmanager"]).id
+
+
+def demo_bsns(count: int) -> list[str]:
+    """Return ``count`` BSNs that pass the elfproef, from the range used for tests (never real people)."""
+    from stdnum.nl import bsn
+
+    found, candidate = [], 999990000
+    while len(found) < count:
+        candidate += 1
+        if bsn.is_valid(str(candidate)):
+            found.append(str(candidate))
+    return found
+
+
+def _scenarios(today: date) -> list[tuple[str, date, list[Step], dict]]:
+    d = lambda days: today - timedelta(days=days)  # noqa: E731
+    zin = {"leveringsvorm": "zin"}
+    intake = [task("gesprek_plannen", gesprek_nodig=True, gesprek_vorm="huisbezoek"),
+              event("persoonlijk_plan_ontvangen", plan="Ik wil zelf blijven koken; hulp bij schoonmaken.")]
+    gesprek = intake + [task("gesprek_voeren", **zin)]
+    verslag = gesprek + [task("verslag_opstellen")]
+    aanvraag = verslag + [task("verslag_ondertekenen", akkoord=True, hulp_aanvragen=True)]
+    beoordeeld = aanvraag + [task("aanvraag_beoordelen")]
+
+    def besluit(ingang: date, eind: date, **values):
+        values = {"besluit": "toekennen", "leveringsvorm": "zin", "ingangsdatum": ingang.isoformat(),
+                  "einddatum": eind.isoformat(), **values}
+        return task("besluit_nemen", **values)
+
+    toegekend = beoordeeld + [besluit(d(-7), d(-372))]
+    pgb_aanvraag = intake + [task("gesprek_voeren", leveringsvorm="pgb"), task("verslag_opstellen"),
+                             task("verslag_ondertekenen", akkoord=True, hulp_aanvragen=True)]
+    afgewezen = beoordeeld[:-1] + [task("aanvraag_beoordelen", eigen_oplossing_toereikend=True),
+                                   task("besluit_nemen", besluit="afwijzen",
+                                        afwijzingsgrond="Uw partner kan het huishouden doen (gebruikelijke hulp).",
+                                        rechtsgrond="artikel 2.3.5 lid 3 Wmo 2015")]
+    lopend = toegekend + [task("zorgaanbieder_toewijzen", zorgaanbieder="Thuiszorg De Linde"), event("zorg_gestart")]
+    return [
+        ("nieuwe melding", d(0), [], {}),
+        ("wacht op persoonlijk plan", d(3), intake[:1], {}),
+        ("gesprek te voeren", d(6), intake, {"kanaal": "digitaal"}),
+        ("gesprek overgeslagen", d(8), [task("gesprek_plannen", gesprek_nodig=False, leveringsvorm="zin",
+                                             soort_hulp="hulpmiddel", reden_geen_gesprek="Alleen een douchestoel nodig.")], {}),
+        ("verslag op te stellen", d(10), gesprek, {"ingediend_door": "vertegenwoordiger",
+                                                   "vertegenwoordiger": {"naam": "P. de Vries", "relatie": "zoon"}}),
+        ("verslag bij de inwoner", d(14), verslag, {}),
+        ("aanvraag te beoordelen", d(18), aanvraag, {"kanaal": "schriftelijk"}),
+        ("pgb-vaardigheid te toetsen", d(20), pgb_aanvraag, {}),
+        ("besluit te nemen", d(22), beoordeeld, {}),
+        ("beslistermijn verstreken", d(40), beoordeeld, {"kanaal": "mondeling"}),
+        ("zorgaanbieder toe te wijzen", d(30), toegekend, {}),
+        ("wacht op start zorg", d(35), toegekend + [task("zorgaanbieder_toewijzen")], {}),
+        ("hulp loopt (natura)", d(60), lopend, {}),
+        ("pgb bij de SVB te regelen", d(45), pgb_aanvraag + [task("pgb_vaardigheid_toetsen", pgb_vaardig=True),
+                                                            task("aanvraag_beoordelen"), besluit(d(10), d(-355), leveringsvorm="pgb", pgb_bedrag=6400)], {}),
+        ("afgewezen, bezwaartermijn loopt", d(25), afgewezen, {}),
+        ("bezwaar te behandelen", d(30), afgewezen + [event("bezwaar_ingediend", gronden="Mijn partner werkt fulltime.")], {}),
+        ("herindicatie te beoordelen", d(200), beoordeeld + [besluit(d(180), d(-40))] + lopend[len(toegekend):]
+         + [time_to(today)], {}),
+        ("wijziging te beoordelen", d(90), lopend + [event("wijziging_aangevraagd", soort="leveringsvorm_wijzigen", gewenste_leveringsvorm="pgb")], {}),
+        ("overlijden te verwerken", d(120), lopend + [event("overlijden")], {}),
+        ("geen aanvraag", d(50), verslag + [task("verslag_ondertekenen", akkoord=True, hulp_aanvragen=False)], {}),
+    ]
+
+
+def load_demo(settings: Settings) -> list[str]:
+    """Create the demo users and cases (once); return lines to print."""
+    from . import processes
+
+    if db.session.scalar(select(func.count()).select_from(User).where(User.username == "klantmanager")):
+        return ["demogegevens staan er al; niets gedaan"]
+    processes.deploy_from_disk(settings.gemeente_config())
+    db.session.commit()
+    lines = ["demogebruikers (bewaar de tokens: ze worden niet opnieuw getoond):"]
+    for role in DEMO_ROLES:
+        _, token = add_user(role, [role])
+        lines.append(f"  {role:16} {token}")
+    today = clock.now().astimezone(clock.AMSTERDAM).date()
+    scenarios = _scenarios(today)
+    for (title, start, steps, melding), bsn_value in zip(scenarios, demo_bsns(len(scenarios))):
+        case_id = create_case(settings, bsn_value, start, **melding)
+        walk(settings, case_id, _spread(steps, start, today), start)
+        lines.append(f"  zaak {case_id:3}: {title}")
+    service.fire_due(settings, clock.now())
+    lines.insert(len(DEMO_ROLES) + 1, f"{len(scenarios)} demozaken:")
+    return lines
+
+
+def _spread(steps: list[Step], start: date, today: date) -> list[Step]:
+    """Give the steps of a scenario dates between its start and today, a few days apart."""
+    if not steps:
+        return []
+    gap = max(0, min(3, (today - start).days // max(1, len(steps))))
+    spread, current = [], start
+    for step in steps:
+        if step.kind != "time":
+            current = min(today, current + timedelta(days=gap))
+            spread.append(time_to(current))
+        spread.append(step)
+    return spread
