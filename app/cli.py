@@ -79,7 +79,7 @@ def user_add(ctx, name, roles):
             user, token = add_user(name, list(roles))
         except AppError as error:
             _fail(error)
-    click.echo(f"gebruiker {user.username} ({', '.join(user.roles)}) aangemaakt; API-token (wordt niet opnieuw getoond):")
+        click.echo(f"gebruiker {user.username} ({', '.join(user.roles)}) aangemaakt; API-token (wordt niet opnieuw getoond):")
     click.echo(token)
 
 

@@ -1,0 +1,92 @@
+"""The wmo command as an operator uses it, on a fresh SQLite database."""
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+WMO = Path(sys.executable).parent / "wmo"
+
+
+def wmo(tmp_path, *args, env=None):
+    environment = {**os.environ, "WMO_DATABASE_URL": f"sqlite:///{tmp_path / 'wmo.db'}", **(env or {})}
+    return subprocess.run([str(WMO), *args], cwd=ROOT, capture_output=True, text=True, env=environment, timeout=120)
+
+
+@pytest.fixture
+def db(tmp_path):
+    result = wmo(tmp_path, "db", "upgrade")
+    assert result.returncode == 0, result.stderr
+    assert "route base versie 1" in result.stdout
+    return tmp_path
+
+
+def test_db_upgrade_twice_keeps_one_version(db):
+    result = wmo(db, "db", "upgrade")
+    assert result.returncode == 0 and "versie 1" in result.stdout
+
+
+def test_user_add_prints_a_token_that_is_stored_only_as_a_hash(db):
+    import sqlite3
+
+    result = wmo(db, "user", "add", "anna", "--role", "klantmanager", "--role", "teamleider")
+    assert result.returncode == 0, result.stderr
+    token = result.stdout.strip().splitlines()[-1]
+    assert len(token) >= 40
+    row = sqlite3.connect(db / "wmo.db").execute("select roles, token_hash from app_user where username='anna'").fetchone()
+    assert json.loads(row[0]) == ["klantmanager", "teamleider"] and token not in row[1] and len(row[1]) == 64
+    again = wmo(db, "user", "add", "anna", "--role", "klantmanager")
+    assert again.returncode != 0 and "bestaat al" in again.stderr
+
+
+def test_user_add_refuses_an_unknown_role(db):
+    result = wmo(db, "user", "add", "bob", "--role", "koning")
+    assert result.returncode != 0 and "role" in result.stderr and "koning" in result.stderr
+
+
+def test_demo_load_timers_fire_and_cases_show(db):
+    result = wmo(db, "demo", "load")
+    assert result.returncode == 0, result.stderr
+    assert "20 demozaken" in result.stdout and "klantmanager" in result.stdout
+    assert "al" in wmo(db, "demo", "load").stdout  # second time: nothing done
+    fired = wmo(db, "timers", "fire", "--now", "2031-01-01T00:00:00+01:00")
+    assert fired.returncode == 0, fired.stderr
+    assert int(fired.stdout.split()[0]) >= 3  # plan window, bezwaartermijn, hulp
+    shown = wmo(db, "cases", "show", "1")
+    assert shown.returncode == 0
+    case = json.loads(shown.stdout)
+    assert case["id"] == 1 and case["open_tasks"][0]["name"] == "gesprek_plannen"
+    assert wmo(db, "cases", "show", "999").returncode != 0
+
+
+@pytest.mark.parametrize("value", ["gisteren", "2026-12-01T09:00:00"])
+def test_timers_fire_refuses_a_bad_instant(db, value):
+    result = wmo(db, "timers", "fire", "--now", value)
+    assert result.returncode != 0 and "--now" in result.stderr
+
+
+def test_processes_check_passes_on_the_shipped_route(db):
+    result = wmo(db, "processes", "check")
+    assert result.returncode == 0 and "in orde" in result.stdout
+
+
+def test_processes_check_names_file_element_and_reason(tmp_path):
+    import shutil
+
+    shutil.copytree(ROOT / "processes", tmp_path / "processes")
+    shutil.copytree(ROOT / "forms", tmp_path / "forms")
+    (tmp_path / "config.toml").write_text((ROOT / "config.toml").read_text())
+    path = tmp_path / "processes" / "base" / "wmo_melding.bpmn"
+    path.write_text(path.read_text().replace("onderzoek_vanaf = ontvangen_op", "import os\nonderzoek_vanaf = ontvangen_op"))
+    (tmp_path / "forms" / "base" / "besluit_nemen.json").unlink()
+    result = wmo(tmp_path, "processes", "check", env={"WMO_CONFIG": str(tmp_path / "config.toml")})
+    assert result.returncode != 0
+    assert "wmo_melding.bpmn:melding_registreren" in result.stderr and "import" in result.stderr
+
+
+def test_missing_config_is_a_clear_error(tmp_path):
+    result = wmo(tmp_path, "db", "upgrade", env={"WMO_CONFIG": str(tmp_path / "nope.toml")})
+    assert result.returncode != 0 and "nope.toml" in result.stderr and "Traceback" not in result.stderr
