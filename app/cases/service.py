@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from sqlalchemy import delete, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 from stdnum.nl import bsn as stdnum_bsn
 
@@ -163,12 +164,23 @@ def _engine_step(act, what: str):
 
 
 def _save(case, workflow, version, gemeente, step, actor: Actor, kind, name, task_id) -> None:
+    try:
+        _write(case, workflow, version, gemeente, step, actor, kind, name, task_id)
+        db.session.commit()
+    except (StaleDataError, IntegrityError):
+        # Another worker stored a step of this case first (SQLite has no row lock; the version check catches it).
+        db.session.rollback()
+        raise Conflict("de zaak is intussen door iemand anders gewijzigd; probeer het opnieuw") from None
+
+
+def _write(case, workflow, version, gemeente, step, actor: Actor, kind, name, task_id) -> None:
     before = case.data or {}
     changes = {k: v for k, v in step.changes.items() if before.get(k) != v}
     case.data = {**before, **step.changes}
     case.state = engine.dumps(workflow)
     case.status = "afgehandeld" if engine.is_finished(workflow) else "lopend"
     case.updated_at = utcnow()
+    db.session.flush()  # the version check happens here, before any projection is touched
     terms = deadlines.compute(case.data, gemeente)
     _rebuild_deadlines(case, terms)
     _rebuild_tasks(case, workflow, processes.definition(version), terms, actor, task_id)
@@ -177,11 +189,6 @@ def _save(case, workflow, version, gemeente, step, actor: Actor, kind, name, tas
         case_id=case.id, actor=actor.username, kind=kind, name=name, task_id=task_id,
         changes=changes, process_hash=version.hash,
     ))
-    try:
-        db.session.commit()
-    except StaleDataError:
-        db.session.rollback()
-        raise Conflict("de zaak is intussen door iemand anders gewijzigd; probeer het opnieuw") from None
 
 
 def _rebuild_deadlines(case, terms) -> None:
