@@ -126,7 +126,8 @@ def _user_task_info(spec, process_id: str) -> UserTaskInfo:
 
 def load(files: dict[str, bytes], main: str = MAIN_PROCESS) -> Definition:
     """Parse and check ``files`` ({name: bytes}); raise DefinitionError listing every problem."""
-    problems: list[Problem] = []
+    problems: list[Problem] = []  # the file cannot be read: stop after reading all files
+    refused: list[Problem] = []  # the file reads but may not run: report with the rest at the end
     parser = SpiffBpmnParser(validator=VALIDATOR)
     messages: set[str] = set()
     for name in sorted(files):
@@ -139,7 +140,7 @@ def load(files: dict[str, bytes], main: str = MAIN_PROCESS) -> Definition:
             try:
                 check_expression(source, mode)
             except ExpressionError as error:
-                problems.append(Problem(name, element_id, f"expression refused: {error}"))
+                refused.append(Problem(name, element_id, f"expression refused: {error}"))
         try:
             if name.endswith(".dmn"):
                 parser.add_dmn_xml(root, filename=name)
@@ -151,12 +152,13 @@ def load(files: dict[str, bytes], main: str = MAIN_PROCESS) -> Definition:
         except (ValidationException, SpiffWorkflowException) as error:
             problems.append(Problem(getattr(error, "file_name", "") or name, getattr(error, "id", ""), str(error)))
     if problems:
-        raise DefinitionError(problems)
+        raise DefinitionError(problems + refused)
     try:
         spec = parser.get_spec(main)
         subprocess_specs = parser.get_subprocess_specs(main)
     except (ValidationException, SpiffWorkflowException, KeyError) as error:
-        raise DefinitionError([Problem(getattr(error, "file_name", ""), getattr(error, "id", ""), str(error))]) from None
+        raise DefinitionError([Problem(getattr(error, "file_name", ""), getattr(error, "id", ""), str(error)), *refused]) from None
+    problems = refused
     user_tasks: dict[str, UserTaskInfo] = {}
     for process_id, process_spec in [(main, spec), *subprocess_specs.items()]:
         for task_spec in process_spec.task_specs.values():

@@ -1,0 +1,42 @@
+"""The timer worker: a sweep fires what came due while nobody looked, and the scheduler runs it."""
+import time
+from datetime import date
+
+from sqlalchemy import func, select
+
+from app.db import db
+from app.demo import create_case, task, walk
+from app.models import Timer
+from timers.ticker import start_ticker, sweep
+
+
+def _case_with_an_overdue_timer(settings):
+    case_id = create_case(settings, "999990019", date(2026, 1, 5))
+    walk(settings, case_id, [task("gesprek_plannen", gesprek_nodig=True)], date(2026, 1, 6))
+    assert db.session.scalar(select(func.count()).select_from(Timer)) == 1  # the persoonlijk-plan window
+    return case_id
+
+
+def test_sweep_catches_up_after_downtime(sqlite_app):
+    settings = sqlite_app.extensions["wmo"]
+    _case_with_an_overdue_timer(settings)
+    assert sweep(sqlite_app) == 1
+    assert sweep(sqlite_app) == 0  # fired once, never twice
+    assert db.session.scalar(select(func.count()).select_from(Timer)) == 0
+
+
+def test_scheduler_in_the_web_process_sweeps(sqlite_app):
+    settings = sqlite_app.extensions["wmo"]
+    _case_with_an_overdue_timer(settings)
+    db.session.remove()
+    scheduler = start_ticker(sqlite_app)
+    try:
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline:
+            db.session.remove()
+            if db.session.scalar(select(func.count()).select_from(Timer)) == 0:
+                break
+            time.sleep(0.2)
+        assert db.session.scalar(select(func.count()).select_from(Timer)) == 0
+    finally:
+        scheduler.shutdown(wait=True)
