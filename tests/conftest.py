@@ -53,9 +53,8 @@ def _settings(url, monkeypatch):
     return load_settings(ROOT / "config.toml")
 
 
-@pytest.fixture
-def app(db_url, monkeypatch):
-    app = create_app(_settings(db_url, monkeypatch))
+def _app_on(url, monkeypatch):
+    app = create_app(_settings(url, monkeypatch))
     app.config["TESTING"] = True
     with app.app_context():
         yield app
@@ -63,18 +62,16 @@ def app(db_url, monkeypatch):
 
         db.session.remove()
         db.engine.dispose()
+
+
+@pytest.fixture
+def app(db_url, monkeypatch):
+    yield from _app_on(db_url, monkeypatch)
 
 
 @pytest.fixture
 def sqlite_app(sqlite_url, monkeypatch):
-    app = create_app(_settings(sqlite_url, monkeypatch))
-    app.config["TESTING"] = True
-    with app.app_context():
-        yield app
-        from app.db import db
-
-        db.session.remove()
-        db.engine.dispose()
+    yield from _app_on(sqlite_url, monkeypatch)
 
 
 @pytest.fixture
