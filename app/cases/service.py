@@ -96,18 +96,25 @@ def deliver_event(settings: Settings, case_id: int, name: str, payload, actor: A
 
 
 def fire_due(settings: Settings, now: datetime, limit: int = 1000) -> int:
-    """Fire every timer due at or before ``now``, one case per transaction; return how many fired."""
+    """Fire every timer due at or before ``now``, one case per transaction; return how many fired.
+
+    Workers claim cases, not timer rows: ``FOR UPDATE SKIP LOCKED`` on the case row, so two workers
+    never take the same case and never wait on each other (PostgreSQL; SQLite has one writer anyway
+    and the version check refuses a stale step).
+    """
     fired, skipped = 0, set()
     while fired < limit:
-        query = select(Timer).where(Timer.due_at <= now)
+        due_cases = select(Timer.case_id).where(Timer.due_at <= now)
         if skipped:
-            query = query.where(Timer.case_id.not_in(skipped))
-        timer = db.session.scalar(query.order_by(Timer.due_at).limit(1).with_for_update(skip_locked=True))
-        if timer is None:
+            due_cases = due_cases.where(Timer.case_id.not_in(skipped))
+        case = db.session.scalar(
+            select(Case).where(Case.id.in_(due_cases)).order_by(Case.id).limit(1).with_for_update(skip_locked=True)
+        )
+        if case is None:
             break
-        case_id = timer.case_id
+        case_id = case.id
         try:
-            count = _fire_case(settings, case_id, now)
+            count = _fire_case(settings, case, now)
         except (Conflict, ProcessError):
             db.session.rollback()
             count = 0  # another worker had it, or its diagram failed: leave it for a later sweep
@@ -118,9 +125,8 @@ def fire_due(settings: Settings, now: datetime, limit: int = 1000) -> int:
     return fired
 
 
-def _fire_case(settings: Settings, case_id: int, now: datetime) -> int:
-    case = _lock(case_id)
-    due = db.session.scalars(select(Timer).where(Timer.case_id == case_id, Timer.due_at <= now)).all()
+def _fire_case(settings: Settings, case: Case, now: datetime) -> int:
+    due = db.session.scalars(select(Timer).where(Timer.case_id == case.id, Timer.due_at <= now)).all()
     if not due:
         db.session.rollback()
         return 0
