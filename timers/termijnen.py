@@ -3,8 +3,9 @@
 A term of n days, weeks or months starts the day after its start date (Awb 6:8), so its last
 day is the start date plus n. A statutory term (``atw=True``) that ends on a Saturday, Sunday
 or feestdag moves to the next day that is none of those (Atw art. 1), and a term of three days
-or more holds at least two such days (art. 2). The Atw leaves alone terms longer than 12 weeks,
-90 days or 3 months, terms counted back, and werkdagen terms, which end on a werkdag anyway (art. 4).
+or more holds at least two such days (art. 2). The Atw leaves alone terms stated as more than
+90 dagen, 12 weken or 3 maanden (art. 4 sub a) and terms counted back (art. 1 lid 2); werkdagen
+terms are left alone as well, as they end on a werkdag anyway.
 """
 from __future__ import annotations
 
@@ -21,7 +22,7 @@ _UNITS = {
     "dag": "dagen", "dagen": "dagen", "werkdag": "werkdagen", "werkdagen": "werkdagen",
     "week": "weken", "weken": "weken", "maand": "maanden", "maanden": "maanden",
 }
-_DUUR = re.compile(r"^\s*(-?\d+)\s+([a-z]+)\s*$")
+_DUUR = re.compile(r"^\s*([-+]?\d+)\s+([a-z]+)\s*$")
 
 
 @dataclass(frozen=True)
@@ -36,7 +37,7 @@ class Duur:
 
 
 def parse_duur(text: str) -> Duur:
-    """Parse "2 weken", "10 werkdagen", "1 maand", "-8 weken"; raise ValueError naming the text."""
+    """Parse "2 weken", "10 werkdagen", "1 maand", "-8 weken" (singular too); ValueError names bad text."""
     match = _DUUR.match(str(text).lower())
     if not match or match.group(2) not in _UNITS:
         raise ValueError(
@@ -57,21 +58,26 @@ def _plus(start: date, duur: Duur, kalender: Kalender) -> date:
     return date(year, month, min(start.day, _months.monthrange(year, month)[1]))
 
 
-def _atw_applies(vanaf: date, einde: date, duur: Duur) -> bool:
-    if duur.aantal < 0 or duur.eenheid == "werkdagen":
-        return False
-    if duur.eenheid == "maanden":
-        return duur.aantal <= 3
-    return (einde - vanaf).days <= 90 and not (duur.eenheid == "weken" and duur.aantal > 12)
+# Atw art. 4 sub a: the longest term, in its own unit, that the Atw still applies to.
+_ATW_MAX = {"dagen": 90, "weken": 12, "maanden": 3}
+
+
+def _atw_applies(duur: Duur) -> bool:
+    return 0 <= duur.aantal <= _ATW_MAX.get(duur.eenheid, -1)
 
 
 def einde_termijn(vanaf: date, duur: Duur, kalender: Kalender, atw: bool = False) -> date:
-    """Return the last day of a term of ``duur`` that starts the day after ``vanaf``."""
+    """Return the last day of a term of ``duur`` that starts the day after ``vanaf``.
+
+    With ``atw=True`` the term is statutory and gets the Atw art. 1 and 2 extensions where art. 4
+    and art. 1 lid 2 allow them.
+    """
     einde = _plus(vanaf, duur, kalender)
-    if not atw or not _atw_applies(vanaf, einde, duur):
+    if not atw or not _atw_applies(duur):
         return einde
+    lengte = (einde - vanaf).days  # the term as stated, before any extension
     einde = kalender.volgende_werkdag(einde)  # art. 1
-    if (einde - vanaf).days >= 3:  # art. 2: at least two werkdagen in the term
+    if lengte >= 3:  # art. 2: at least two werkdagen from vanaf + 1 up to and including einde
         while sum(kalender.is_werkdag(vanaf + timedelta(days=i)) for i in range(1, (einde - vanaf).days + 1)) < 2:
             einde = kalender.volgende_werkdag(einde + timedelta(days=1))
     return einde
