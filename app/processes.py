@@ -43,6 +43,12 @@ def check(gemeente: Gemeente, files: dict[str, bytes]) -> engine.Definition:
     for message in definition.messages:
         if not forms.exists(gemeente.form_dirs, f"events/{message}.json"):
             problems.append(engine.Problem("", message, f"gebeurtenis heeft geen formulier events/{message}.json"))
+            continue
+        for condition in forms.find(gemeente.form_dirs, f"events/{message}.json").get("x-voorwaarden", []):
+            try:
+                engine.check_expression(str(condition.get("als", "")), "eval")
+            except engine.ExpressionError as error:
+                problems.append(engine.Problem(f"events/{message}.json", "x-voorwaarden", str(error)))
     if problems:
         raise InvalidInput("het procesmodel is ongeldig", _problem_fields(problems))
     return definition

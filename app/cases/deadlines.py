@@ -27,11 +27,11 @@ def compute(data: dict, gemeente: Gemeente) -> list[Term]:
     """Return every term that applies to a case with ``data``."""
     terms = []
     for name, termijn in gemeente.termijnen.items():
-        start = _date(data.get(termijn.vanaf))
+        start = parse_date(data.get(termijn.vanaf))
         if start is None:
             continue
-        due = einde_termijn(start, termijn.duur, gemeente.kalender, atw=termijn.atw)
-        met = _date(data.get(termijn.voldaan)) if termijn.voldaan else None
+        due = einde_termijn(start, termijn.duur_met_verlenging(data), gemeente.kalender, atw=termijn.atw)
+        met = parse_date(data.get(termijn.voldaan)) if termijn.voldaan else None
         # A date from an earlier round does not meet this one. A term counted back (herindicatie
         # before the einddatum) is met from one term-length before its last day on.
         earliest = start if termijn.duur.aantal >= 0 else einde_termijn(due, termijn.duur, gemeente.kalender)
@@ -48,7 +48,7 @@ def status(due: date, met_on: date | None, today: date) -> str:
     return "overdue" if today > due else "open"
 
 
-def _date(value) -> date | None:
+def parse_date(value) -> date | None:
     if value in (None, ""):
         return None
     try:

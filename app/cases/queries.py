@@ -13,7 +13,7 @@ from ..db import db
 from ..engine import clock
 from ..errors import Forbidden, InvalidInput, NotFound
 from ..models import AuditEvent, Case, Deadline, ProcessVersion, Task
-from . import deadlines
+from . import deadlines, dwangsom
 from .service import get_case
 
 MAX_PAGE = 500
@@ -52,6 +52,7 @@ def case_detail(settings: Settings, case: Case, actor: Actor) -> dict:
              "status": deadlines.status(d.due, d.met_on, today), "met_on": d.met_on.isoformat() if d.met_on else None}
             for d in terms
         ],
+        "dwangsom": _dwangsom(settings, case, terms, today),
         "data": case.data,
         "history": [
             {"at": e.at.isoformat(), "actor": e.actor, "kind": e.kind, "name": e.name, "task_id": e.task_id,
@@ -61,6 +62,19 @@ def case_detail(settings: Settings, case: Case, actor: Actor) -> dict:
         "created_at": case.created_at.isoformat(),
         "updated_at": case.updated_at.isoformat(),
     }
+
+
+def _dwangsom(settings: Settings, case: Case, terms, today) -> dict | None:
+    config = settings.raw.get("dwangsom", {})
+    term = next((t for t in terms if t.name == config.get("termijn", "beslistermijn")), None)
+    if term is None:
+        return None
+    data = case.data or {}
+    ingebrekestelling = deadlines.parse_date(data.get(config.get("ingebrekestelling", "ingebrekestelling_ontvangen_op")))
+    besluit = term.met_on or deadlines.parse_date(data.get(config.get("besluit", "beschikking_verzonden_op")))
+    if ingebrekestelling is not None and ingebrekestelling < term.start:
+        return None  # a notice from an earlier round
+    return dwangsom.compute(term.due, ingebrekestelling, besluit, today, dwangsom.Tarief.from_config(config))
 
 
 def task_summary(task: Task) -> dict:

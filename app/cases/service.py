@@ -85,7 +85,9 @@ def deliver_event(settings: Settings, case_id: int, name: str, payload, actor: A
     definition = processes.definition(version)
     if name not in definition.messages:
         raise NotFound(f"gebeurtenis {name!r} bestaat niet in deze route")
-    cleaned = forms.validate(forms.find(gemeente.form_dirs, f"events/{name}.json"), payload)
+    schema = forms.find(gemeente.form_dirs, f"events/{name}.json")
+    cleaned = forms.validate(schema, payload)
+    _check_preconditions(schema, case, gemeente, cleaned)
     workflow = engine.restore(definition, processes.script_engine(gemeente), case.state)
     try:
         step = _engine_step(lambda: engine.send_event(workflow, name, cleaned), name)
@@ -93,6 +95,22 @@ def deliver_event(settings: Settings, case_id: int, name: str, payload, actor: A
         raise Conflict(str(error)) from None
     _save(case, workflow, version, gemeente, step, actor, "gebeurtenis", name, None)
     return case
+
+
+def _check_preconditions(schema: dict, case: Case, gemeente, payload: dict) -> None:
+    """Refuse an event whose form's ``x-voorwaarden`` do not hold for this case (Conflict, nothing stored).
+
+    Each condition is ``{"als": expression, "anders": message}``; the expression sees the case data
+    (also as ``zaak``), the payload as ``gebeurtenis`` and the route's helpers.
+    """
+    for condition in schema.get("x-voorwaarden", []):
+        data = {**(case.data or {}), "gebeurtenis": payload}
+        try:
+            holds = engine.evaluate(processes.script_engine(gemeente), condition["als"], data)
+        except Exception:  # a name the case does not have yet: the condition does not hold
+            holds = False
+        if not holds:
+            raise Conflict(condition.get("anders", "de zaak voldoet niet aan de voorwaarde van deze gebeurtenis"))
 
 
 def fire_due(settings: Settings, now: datetime, limit: int = 1000) -> int:

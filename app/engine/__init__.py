@@ -24,5 +24,5 @@ from .runtime import (
     waiting_messages,
     waiting_timers,
 )
-from .scripting import make_script_engine
+from .scripting import ExpressionError, check_expression, evaluate, make_script_engine
 from .serializer import dumps, loads

@@ -23,6 +23,8 @@ class Termijn:
     vanaf: str
     voldaan: str | None
     atw: bool
+    verlengd_met: str | None = None  # data field with an extension in the term's unit (verdaging, Awb 4:14)
+    max_verlenging: int = 0
 
     @classmethod
     def from_config(cls, naam: str, entry: dict) -> "Termijn":
@@ -34,9 +36,22 @@ class Termijn:
                 vanaf=str(entry["vanaf"]),
                 voldaan=entry.get("voldaan"),
                 atw=bool(entry.get("wettelijk", False)),
+                verlengd_met=entry.get("verlengd_met"),
+                max_verlenging=int(entry.get("max_verlenging", 0)),
             )
         except KeyError as missing:
             raise ValueError(f"termijn {naam!r} mist {missing.args[0]!r} in de configuratie") from None
+
+    def duur_met_verlenging(self, data: dict) -> Duur:
+        """The term's length with the extension the case data holds, capped at ``max_verlenging``."""
+        if not self.verlengd_met:
+            return self.duur
+        try:
+            extra = int(data.get(self.verlengd_met) or 0)
+        except (TypeError, ValueError):
+            extra = 0
+        extra = max(0, min(extra, self.max_verlenging))
+        return Duur(self.duur.aantal + extra, self.duur.eenheid) if extra else self.duur
 
 
 def make_helpers(termijnen: dict[str, Termijn], kalender: Kalender) -> dict:

@@ -130,3 +130,8 @@ class RestrictedEnvironment(BasePythonScriptEngineEnvironment):
 def make_script_engine(helpers: dict) -> PythonScriptEngine:
     """Return a SpiffWorkflow script engine that runs restricted, with ``helpers`` as globals."""
     return PythonScriptEngine(environment=RestrictedEnvironment(dict(helpers)))
+
+
+def evaluate(script_engine: PythonScriptEngine, expression: str, data: dict):
+    """Evaluate ``expression`` restricted, with the case ``data`` as names and as the dict ``zaak``."""
+    return script_engine.environment.evaluate(expression, {**data, "zaak": dict(data)})
