@@ -63,6 +63,7 @@ class Task(db.Model):
     title: Mapped[str] = mapped_column(String(200))
     lane: Mapped[str | None] = mapped_column(String(32))
     due: Mapped[date | None]
+    signaal: Mapped[str | None] = mapped_column(String(16))  # "nadert" | "verstreken": from the escalation timers
     claimed_by: Mapped[str | None] = mapped_column(String(64))
     opened_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

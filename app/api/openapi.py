@@ -99,7 +99,10 @@ def document() -> dict:
                 "Task": {"type": "object", "required": ["id", "name", "title", "case_id", "lane", "due"], "properties": {
                     "id": {"type": "string"}, "name": {"type": "string", "description": "BPMN-id van de taak, bv. gesprek_plannen"},
                     "title": {"type": "string"}, "case_id": {"type": "integer"}, "lane": {"type": ["string", "null"]},
-                    "due": {"type": ["string", "null"], "format": "date"}, "claimed_by": {"type": ["string", "null"]}}},
+                    "due": {"type": ["string", "null"], "format": "date"},
+                    "signaal": {"type": ["string", "null"], "enum": ["nadert", "verstreken", None],
+                                "description": "De termijn van de taak nadert of is verstreken"},
+                    "claimed_by": {"type": ["string", "null"]}}},
                 "Deadline": {"type": "object", "required": ["name", "due", "status"], "properties": {
                     "name": {"type": "string"}, "start": {"type": "string", "format": "date"},
                     "due": {"type": "string", "format": "date"},
@@ -114,6 +117,11 @@ def document() -> dict:
                     "open_tasks": {"type": "array", "items": _TASK},
                     "waiting_for_events": {"type": "array", "items": {"type": "string"}},
                     "deadlines": {"type": "array", "items": {"$ref": "#/components/schemas/Deadline"}},
+                    "dwangsom": {"type": ["object", "null"], "description": "Awb 4:17: na een ingebrekestelling", "properties": {
+                        "ingebrekestelling_ontvangen_op": {"type": "string", "format": "date"},
+                        "loopt_vanaf": {"type": "string", "format": "date"}, "dagen": {"type": "integer"},
+                        "bedrag": {"type": "number"}, "maximum": {"type": "number"},
+                        "status": {"type": "string", "enum": ["nog_niet", "loopt", "gestopt", "maximum", "niet_verschuldigd"]}}},
                     "data": _ANY_OBJECT,
                     "history": {"type": "array", "items": {"type": "object", "properties": {
                         "at": {"type": "string"}, "actor": {"type": "string"}, "kind": {"type": "string"},

@@ -81,7 +81,7 @@ def task_summary(task: Task) -> dict:
     """Return a task as lists show it."""
     return {
         "id": task.id, "name": task.name, "title": task.title, "case_id": task.case_id, "lane": task.lane,
-        "due": task.due.isoformat() if task.due else None, "claimed_by": task.claimed_by,
+        "due": task.due.isoformat() if task.due else None, "signaal": task.signaal, "claimed_by": task.claimed_by,
     }
 
 

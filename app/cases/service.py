@@ -227,18 +227,26 @@ def _rebuild_deadlines(case, terms) -> None:
 
 def _rebuild_tasks(case, workflow, definition, terms, actor: Actor, completed_id) -> None:
     due_by_term = {t.name: t.due for t in terms}
+    data = case.data or {}
+
+    def governing(name):
+        info = definition.user_tasks.get(name)
+        return next((n for n in (info.termijnen if info else ()) if n in due_by_term), None)
+
     ready = {t.id: t for t in engine.ready_tasks(workflow)}
     now = utcnow()
     for row in db.session.scalars(select(Task).where(Task.case_id == case.id, Task.closed_at.is_(None))):
         if row.id not in ready:
             row.closed_at = now
             row.closed_by = actor.username if row.id == completed_id else "vervallen"
-        else:
-            ready.pop(row.id)
+            continue
+        ready.pop(row.id)
+        term = governing(row.name)
+        row.signaal = data.get(f"{term}_signaal") if term else None
     for task in ready.values():
-        info = definition.user_tasks.get(task.bpmn_id)
-        due = next((due_by_term[n] for n in (info.termijnen if info else ()) if n in due_by_term), None)
-        db.session.add(Task(id=task.id, case_id=case.id, name=task.bpmn_id, title=task.title, lane=task.lane, due=due))
+        term = governing(task.bpmn_id)
+        db.session.add(Task(id=task.id, case_id=case.id, name=task.bpmn_id, title=task.title, lane=task.lane,
+                            due=due_by_term.get(term), signaal=data.get(f"{term}_signaal") if term else None))
 
 
 def _rebuild_timers(case, workflow) -> None:

@@ -63,11 +63,12 @@ def make_helpers(termijnen: dict[str, Termijn], kalender: Kalender) -> dict:
     def vandaag() -> str:
         return clock.today_iso()
 
-    def termijn(naam, vanaf) -> str:
+    def termijn(naam, vanaf, verlenging=0) -> str:
         if naam not in termijnen:
             raise ValueError(f"onbekende termijn {naam!r}")
         t = termijnen[naam]
-        return _iso(einde_termijn(datum_van(vanaf), t.duur, kalender, atw=t.atw))
+        duur = t.duur_met_verlenging({t.verlengd_met: verlenging}) if verlenging else t.duur
+        return _iso(einde_termijn(datum_van(vanaf), duur, kalender, atw=t.atw))
 
     def tijdstip(datum) -> str:
         return begin_van_dag(datum_van(datum)).isoformat()
