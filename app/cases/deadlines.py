@@ -30,7 +30,7 @@ def compute(data: dict, gemeente: Gemeente) -> list[Term]:
         start = parse_date(data.get(termijn.vanaf))
         if start is None:
             continue
-        due = einde_termijn(start, termijn.duur_met_verlenging(data), gemeente.kalender, atw=termijn.atw)
+        due = einde_termijn(start, termijn.duur_met_verlenging(data, start), gemeente.kalender, atw=termijn.atw)
         met = parse_date(data.get(termijn.voldaan)) if termijn.voldaan else None
         # A date from an earlier round does not meet this one. A term counted back (herindicatie
         # before the einddatum) is met from one term-length before its last day on.

@@ -24,6 +24,7 @@ class Termijn:
     voldaan: str | None
     atw: bool
     verlengd_met: str | None = None  # data field with an extension in the term's unit (verdaging, Awb 4:14)
+    verlengd_op: str | None = None  # data field with the date of that extension: one from an earlier round does not count
     max_verlenging: int = 0
 
     @classmethod
@@ -37,15 +38,22 @@ class Termijn:
                 voldaan=entry.get("voldaan"),
                 atw=bool(entry.get("wettelijk", False)),
                 verlengd_met=entry.get("verlengd_met"),
+                verlengd_op=entry.get("verlengd_op"),
                 max_verlenging=int(entry.get("max_verlenging", 0)),
             )
         except KeyError as missing:
             raise ValueError(f"termijn {naam!r} mist {missing.args[0]!r} in de configuratie") from None
 
-    def duur_met_verlenging(self, data: dict) -> Duur:
+    def duur_met_verlenging(self, data: dict, start: date | None = None) -> Duur:
         """The term's length with the extension the case data holds, capped at ``max_verlenging``."""
         if not self.verlengd_met:
             return self.duur
+        if start is not None and self.verlengd_op:
+            try:
+                if datum_van(data.get(self.verlengd_op)) < start:
+                    return self.duur
+            except ValueError:
+                return self.duur
         try:
             extra = int(data.get(self.verlengd_met) or 0)
         except (TypeError, ValueError):

@@ -48,8 +48,8 @@ BEOORDELEN = task("aanvraag_beoordelen")
 
 
 def toekennen(leveringsvorm="zin", **values):
-    return task("besluit_nemen", besluit="toekennen", leveringsvorm=leveringsvorm, ingangsdatum="2026-12-07",
-                einddatum="2027-12-05", beschikking_verzonden_op="2026-11-30", **values)
+    return task("besluit_nemen", **{"besluit": "toekennen", "leveringsvorm": leveringsvorm, "ingangsdatum": "2026-12-07",
+                                    "einddatum": "2027-12-05", "beschikking_verzonden_op": "2026-11-30", **values})
 
 
 AFWIJZEN = task("besluit_nemen", besluit="afwijzen", afwijzingsgrond="Gebruikelijke hulp door de partner.",

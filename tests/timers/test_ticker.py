@@ -13,14 +13,15 @@ from timers.ticker import start_ticker, sweep
 def _case_with_an_overdue_timer(settings):
     case_id = create_case(settings, "999990019", date(2026, 1, 5))
     walk(settings, case_id, [task("gesprek_plannen", gesprek_nodig=True)], date(2026, 1, 6))
-    assert db.session.scalar(select(func.count()).select_from(Timer)) == 1  # the persoonlijk-plan window
+    # the persoonlijk-plan window and the onderzoek term's escalation
+    assert db.session.scalar(select(func.count()).select_from(Timer)) == 2
     return case_id
 
 
 def test_sweep_catches_up_after_downtime(sqlite_app):
     settings = sqlite_app.extensions["wmo"]
     _case_with_an_overdue_timer(settings)
-    assert sweep(sqlite_app) == 1
+    assert sweep(sqlite_app) == 2
     assert sweep(sqlite_app) == 0  # fired once, never twice
     assert db.session.scalar(select(func.count()).select_from(Timer)) == 0
 

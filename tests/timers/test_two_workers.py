@@ -36,7 +36,8 @@ def test_two_workers_fire_each_timer_once(monkeypatch):
             for bsn in demo_bsns(CASES):
                 case_id = create_case(settings, bsn, date(2026, 11, 2))
                 walk(settings, case_id, [task("gesprek_plannen", gesprek_nodig=True)], date(2026, 11, 3))
-            assert db.session.scalar(select(func.count()).select_from(Timer)) == CASES
+            # each case waits on its persoonlijk-plan window (due 10 Nov) and its onderzoek term (due 15 Dec)
+            assert db.session.scalar(select(func.count()).select_from(Timer)) == 2 * CASES
             db.session.remove()
             env = {**os.environ, "WMO_DATABASE_URL": url}
             command = [str(WMO), "timers", "fire", "--now", "2026-11-10T00:00:00+01:00"]
@@ -46,7 +47,7 @@ def test_two_workers_fire_each_timer_once(monkeypatch):
             assert all(worker.returncode == 0 for worker in workers), outputs
             counts = [int(out.split()[0]) for out, _ in outputs]
             assert sum(counts) == CASES, counts
-            assert db.session.scalar(select(func.count()).select_from(Timer)) == 0
+            assert db.session.scalar(select(func.count()).select_from(Timer)) == CASES  # the onderzoek terms, not yet due
             per_case = db.session.execute(
                 select(AuditEvent.case_id, func.count()).where(AuditEvent.kind == "timer").group_by(AuditEvent.case_id)).all()
             assert len(per_case) == CASES and all(n == 1 for _, n in per_case)
