@@ -29,5 +29,9 @@ node_modules/.installed: package.json package-lock.json
 db: install
 	$(BIN)/wmo db upgrade
 
+bench: install
+	$(BIN)/python bench/timers_sweep.py
+	$(BIN)/python bench/timers_sweep.py --url "$${WMO_BENCH_POSTGRES:-postgresql+psycopg://postgres@127.0.0.1:5432/test}"
+
 clean:
 	rm -rf $(VENV) node_modules instance
