@@ -141,9 +141,11 @@ def demo_bsns(count: int) -> list[str]:
     """Return ``count`` BSNs that pass the elfproef, from the range used for tests (never real people)."""
     from stdnum.nl import bsn
 
-    found, candidate = [], 999990000
+    found, candidate = [], 999900000
     while len(found) < count:
         candidate += 1
+        if candidate > 999999999:
+            raise ValueError(f"the test range holds fewer than {count} valid BSNs")
         if bsn.is_valid(str(candidate)):
             found.append(str(candidate))
     return found
