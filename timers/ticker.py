@@ -13,6 +13,7 @@ from datetime import datetime, timezone
 from apscheduler.schedulers.background import BackgroundScheduler
 
 log = logging.getLogger(__name__)
+SWEEP_LIMIT = 1000  # a sweep hands over to the next one after this many, so a backlog never blocks shutdown long
 
 
 def sweep(app) -> int:
@@ -21,7 +22,7 @@ def sweep(app) -> int:
 
     with app.app_context():
         try:
-            return fire_due(app.extensions["wmo"], datetime.now(timezone.utc))
+            return fire_due(app.extensions["wmo"], datetime.now(timezone.utc), limit=SWEEP_LIMIT)
         except Exception:  # a worker must survive a bad sweep (database restart, ...)
             log.exception("timer sweep failed; retrying at the next interval")
             return 0

@@ -113,23 +113,31 @@ def _check_preconditions(schema: dict, case: Case, gemeente, payload: dict) -> N
             raise Conflict(condition.get("anders", "de zaak voldoet niet aan de voorwaarde van deze gebeurtenis"))
 
 
-def fire_due(settings: Settings, now: datetime, limit: int = 1000) -> int:
-    """Fire every timer due at or before ``now``, one case per transaction; return how many fired.
+def fire_due(settings: Settings, now: datetime, limit: int | None = None) -> int:
+    """Fire every timer due at or before ``now`` (at most about ``limit``), one case per transaction.
+
+    Returns how many fired.
 
     Workers claim cases, not timer rows: ``FOR UPDATE SKIP LOCKED`` on the case row, so two workers
     never take the same case and never wait on each other (PostgreSQL; SQLite has one writer anyway
     and the version check refuses a stale step).
     """
     fired, skipped = 0, set()
-    while fired < limit:
+    while limit is None or fired < limit:
+        # Candidates from the timer index alone (cost grows with the number due), then claim one case.
         due_cases = select(Timer.case_id).where(Timer.due_at <= now)
         if skipped:
             due_cases = due_cases.where(Timer.case_id.not_in(skipped))
-        case = db.session.scalar(
-            select(Case).where(Case.id.in_(due_cases)).order_by(Case.id).limit(1).with_for_update(skip_locked=True)
-        )
-        if case is None:
+        candidates = set(db.session.scalars(due_cases.order_by(Timer.due_at).limit(50)))
+        if not candidates:
             break
+        case = db.session.scalar(
+            select(Case).where(Case.id.in_(candidates)).order_by(Case.id).limit(1).with_for_update(skip_locked=True)
+        )
+        if case is None:  # all of them are being fired by another worker
+            skipped.update(candidates)
+            db.session.rollback()
+            continue
         case_id = case.id
         try:
             count = _fire_case(settings, case, now)
