@@ -78,7 +78,7 @@ def load_settings(path: str | os.PathLike | None = None) -> Settings:
         database_url=url,
         secret_key=os.environ.get("WMO_SECRET_KEY") or raw.get("server", {}).get("secret_key", ""),
         timers_enabled=bool(timers.get("enabled", True)),
-        timer_interval=int(timers.get("interval_seconds", 30)),
+        timer_interval=int(os.environ.get("WMO_TIMERS_INTERVAL") or timers.get("interval_seconds", 30)),
         raw=raw,
     )
     settings.gemeente_config()  # fail now, not at the first melding

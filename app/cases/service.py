@@ -163,9 +163,14 @@ def _fire_case(settings: Settings, case: Case, now: datetime) -> int:
         workflow = engine.restore(definition, processes.script_engine(gemeente), case.state)
         step = _engine_step(lambda: engine.fire_timers(workflow), "timer")
         still = {t.task_id for t in engine.waiting_timers(workflow) if t.due <= now}
-        names = ", ".join(sorted({t.name for t in due if t.task_id not in still})) or "timer"
+        fired = [t for t in due if t.task_id not in still]
+        if not fired:  # the timer table disagreed with the workflow: correct the table, record no step
+            _rebuild_timers(case, workflow)
+            db.session.commit()
+            return 0
+        names = ", ".join(sorted({t.name for t in fired}))
         _save(case, workflow, version, gemeente, step, Actor("timer", frozenset()), "timer", names, None)
-    return sum(1 for t in due if t.task_id not in still)
+    return len(fired)
 
 
 def get_case(case_id) -> Case:

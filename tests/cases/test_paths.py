@@ -136,6 +136,8 @@ def test_herindicatie_starts_a_new_onderzoek(settings):
     assert service.fire_due(settings, datetime(2027, 10, 9, 23, 0, tzinfo=clock.AMSTERDAM)) == 0
     assert service.fire_due(settings, datetime(2027, 10, 10, 0, 0, tzinfo=clock.AMSTERDAM)) == 1
     assert open_tasks(case_id) == ["herindicatie_beoordelen"]
+    # Zorg in natura: the zorgaanbieder is asked to report (seed 002); with a pgb the resident must act.
+    assert service.get_case(case_id).data["herindicatie_initiatief"] == "zorgaanbieder"
     walk(settings, case_id, [task("herindicatie_beoordelen", verlengen=True)], date(2027, 10, 12))
     assert open_tasks(case_id) == ["gesprek_plannen"]
     view = detail(settings, case_id, date(2027, 10, 12))

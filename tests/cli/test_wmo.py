@@ -90,3 +90,41 @@ def test_processes_check_names_file_element_and_reason(tmp_path):
 def test_missing_config_is_a_clear_error(tmp_path):
     result = wmo(tmp_path, "db", "upgrade", env={"WMO_CONFIG": str(tmp_path / "nope.toml")})
     assert result.returncode != 0 and "nope.toml" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_timers_run_is_a_worker_that_fires_what_is_due(db, monkeypatch):
+    import sqlite3
+    import time
+    from datetime import date
+
+    from app import create_app
+    from app.config import load_settings
+    from app.demo import create_case, task, walk
+
+    monkeypatch.setenv("WMO_DATABASE_URL", f"sqlite:///{db / 'wmo.db'}")
+    app = create_app(load_settings(ROOT / "config.toml"))
+    with app.app_context():  # a case from January: its plan window and onderzoek term passed long ago
+        case_id = create_case(app.extensions["wmo"], "999990019", date(2026, 1, 5))
+        walk(app.extensions["wmo"], case_id, [task("gesprek_plannen", gesprek_nodig=True)], date(2026, 1, 6))
+        from app.db import db as database
+
+        database.session.remove()
+        database.engine.dispose()
+    connection = sqlite3.connect(db / "wmo.db")
+    env = {**os.environ, "WMO_DATABASE_URL": f"sqlite:///{db / 'wmo.db'}", "WMO_TIMERS_INTERVAL": "1"}
+    worker = subprocess.Popen([str(WMO), "timers", "run"], cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    try:
+        deadline = time.monotonic() + 60
+        steps = []
+        while time.monotonic() < deadline and not steps:
+            steps = connection.execute("select name from audit_event where kind = 'timer'").fetchall()
+            time.sleep(0.5)
+        time.sleep(2.5)  # two more sweeps: nothing may fire twice
+        steps = connection.execute("select name from audit_event where kind = 'timer'").fetchall()
+        # one step that fired the persoonlijk-plan window and the onderzoek term together
+        assert steps == [("onderzoektermijn_verstreken, wacht_op_plan",)]
+        names = {r[0] for r in connection.execute("select name from task where closed_at is null")}
+        assert names == {"gesprek_voeren", "onderzoektermijn_bewaken"}
+    finally:
+        worker.terminate()
+        worker.wait(10)
