@@ -18,14 +18,18 @@ def create_app(settings: Settings | None = None, start_timers: bool = False) -> 
         SECRET_KEY=settings.secret_key,
         MAX_CONTENT_LENGTH=1024 * 1024,
         JSON_SORT_KEYS=False,
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
     )
     app.extensions["wmo"] = settings
     db.init_app(app)
     errors.init_app(app)
 
     from .api import bp as api_bp
+    from .web import bp as web_bp
 
     app.register_blueprint(api_bp)
+    app.register_blueprint(web_bp)
     if start_timers and settings.timers_enabled:
         from timers.ticker import start_ticker
 

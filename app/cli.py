@@ -83,6 +83,24 @@ def user_add(ctx, name, roles):
     click.echo(token)
 
 
+@user_group.command("passwd")
+@click.argument("name")
+@click.option("--password-stdin", is_flag=True, help="Lees het wachtwoord van standaardinvoer.")
+@click.pass_context
+def user_passwd(ctx, name, password_stdin):
+    """Geef een gebruiker een wachtwoord voor de webapplicatie."""
+    from .auth.service import set_password
+
+    password = sys.stdin.readline().rstrip("\n") if password_stdin else click.prompt(
+        "Wachtwoord", hide_input=True, confirmation_prompt=True)
+    with _app(ctx).app_context():
+        try:
+            set_password(name, password)
+        except AppError as error:
+            _fail(error)
+    click.echo(f"wachtwoord van {name} ingesteld")
+
+
 @main.group("timers")
 def timers_group():
     """Timers: termijnen, herindicatie."""

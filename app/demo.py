@@ -10,7 +10,7 @@ from datetime import date, datetime, time, timedelta, timezone
 
 from sqlalchemy import func, select
 
-from .auth.service import Actor, add_user
+from .auth.service import Actor, add_user, set_password
 from .cases import service
 from .config import Settings
 from .db import db
@@ -137,6 +137,11 @@ def create_case(settings: Settings, bsn: str, ontvangen_op: date, **melding) -> 
         return service.create_melding(settings, payload, ACTORS["klantmanager"]).id
 
 
+def demo_password(role: str) -> str:
+    """The demo password of a demo user: for trying the app, never for production."""
+    return f"demo-{role}-2026"
+
+
 def demo_bsns(count: int) -> list[str]:
     """Return ``count`` BSNs that pass the elfproef, from the range used for tests (never real people)."""
     from stdnum.nl import bsn
@@ -214,7 +219,8 @@ def load_demo(settings: Settings) -> list[str]:
     lines = ["demogebruikers (bewaar de tokens: ze worden niet opnieuw getoond):"]
     for role in DEMO_ROLES:
         _, token = add_user(role, [role])
-        lines.append(f"  {role:16} {token}")
+        set_password(role, demo_password(role))
+        lines.append(f"  {role:16} wachtwoord {demo_password(role):24} API-token {token}")
     today = clock.now().astimezone(clock.AMSTERDAM).date()
     scenarios = _scenarios(today)
     for (title, start, steps, melding), bsn_value in zip(scenarios, demo_bsns(len(scenarios))):

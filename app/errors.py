@@ -62,8 +62,18 @@ class ProcessError(AppError):
     status_code = 500
 
 
+def _wants_html() -> bool:
+    return not request.path.startswith("/api/")
+
+
+def _html(message: str, status: int):
+    from flask import render_template
+
+    return render_template("web/fout.html", melding=message, status=status), status
+
+
 def init_app(app) -> None:
-    """Render AppErrors and HTTP errors as JSON in the documented shape."""
+    """Render AppErrors and HTTP errors as JSON in the documented shape (API) or as a page (web)."""
 
     @app.errorhandler(AppError)
     def _app_error(error: AppError):
@@ -74,6 +84,8 @@ def init_app(app) -> None:
             log.warning("refused: %s %s: %s", request.method, request.path, error.message)
         elif error.status_code >= 500:
             log.error("%s %s failed: %s", request.method, request.path, error.message)
+        if _wants_html():
+            return _html(error.message, error.status_code)
         response = jsonify(error.to_dict())
         response.status_code = error.status_code
         if isinstance(error, Unauthorized):
@@ -82,6 +94,8 @@ def init_app(app) -> None:
 
     @app.errorhandler(HTTPException)
     def _http_error(error: HTTPException):
+        if _wants_html():
+            return _html(error.description or error.name, error.code or 500)
         response = jsonify({"error": error.description or error.name, "fields": {}})
         response.status_code = error.code or 500
         return response
@@ -92,4 +106,6 @@ def init_app(app) -> None:
 
         db.session.rollback()
         log.exception("unexpected error on %s %s", request.method, request.path)
+        if _wants_html():
+            return _html("Er ging iets mis; er is niets opgeslagen.", 500)
         return jsonify({"error": "interne fout; er is niets opgeslagen", "fields": {}}), 500

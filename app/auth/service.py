@@ -6,6 +6,8 @@ import re
 import secrets
 from dataclasses import dataclass
 
+from werkzeug.security import check_password_hash, generate_password_hash
+
 from sqlalchemy import select
 
 from ..db import db
@@ -76,3 +78,33 @@ def actor_for_token(token: str | None) -> Actor:
     if user is None:
         raise Unauthorized("onbekend of ingetrokken token")
     return Actor(user.username, frozenset(user.roles))
+
+
+MIN_PASSWORD = 10
+_DUMMY_HASH = generate_password_hash("no user has this password")
+
+
+def set_password(username: str, password: str) -> None:
+    """Give a user a password for the web app (stored as a salted scrypt hash)."""
+    user = db.session.scalar(select(User).where(User.username == username))
+    if user is None:
+        raise InvalidInput("onbekende gebruiker", {"username": "bestaat niet"})
+    if len(password or "") < MIN_PASSWORD:
+        raise InvalidInput("wachtwoord te kort", {"password": f"minstens {MIN_PASSWORD} tekens"})
+    user.password_hash = generate_password_hash(password)
+    db.session.commit()
+
+
+def actor_for_login(username: str, password: str) -> Actor | None:
+    """Return the actor for a correct username and password, else None (same work either way)."""
+    user = db.session.scalar(select(User).where(User.username == (username or "").strip()))
+    stored = user.password_hash if user is not None and user.password_hash else _DUMMY_HASH
+    if not check_password_hash(stored, password or "") or user is None or not user.password_hash:
+        return None
+    return Actor(user.username, frozenset(user.roles))
+
+
+def actor_for_username(username: str | None) -> Actor | None:
+    """Return the actor of a logged-in session's user (None when the user is gone)."""
+    user = db.session.scalar(select(User).where(User.username == username)) if username else None
+    return Actor(user.username, frozenset(user.roles)) if user is not None else None

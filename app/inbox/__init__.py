@@ -1,0 +1,1 @@
+"""The caseworker's inbox ("Mijn werkvoorraad"): open tasks of the user's roles, and claiming them."""

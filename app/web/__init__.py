@@ -1,0 +1,6 @@
+"""The caseworkers' web pages (Dutch): login and the inbox. Forms, dossier and resident pages follow."""
+from flask import Blueprint
+
+bp = Blueprint("web", __name__)
+
+from . import routes  # noqa: E402,F401

@@ -1,0 +1,75 @@
+"""Thin routes for the web pages: parse the form, call a service, render or redirect."""
+from __future__ import annotations
+
+from flask import flash, g, redirect, render_template, request, url_for
+
+from ..auth.service import actor_for_login
+from ..errors import AppError
+from ..inbox import service as inbox
+from . import bp
+from .security import add_headers, check_csrf, csrf_token, log_in, login_required
+
+bp.after_app_request(add_headers)
+bp.before_request(check_csrf)
+
+
+@bp.app_context_processor
+def _template_helpers():
+    return {"csrf_token": csrf_token}
+
+
+def _safe_next(target: str | None) -> str:
+    return target if target and target.startswith("/") and not target.startswith("//") else url_for("web.werkvoorraad")
+
+
+@bp.route("/inloggen", methods=["GET", "POST"])
+def login():
+    if request.method == "POST":
+        actor = actor_for_login(request.form.get("gebruikersnaam", ""), request.form.get("wachtwoord", ""))
+        if actor is not None:
+            log_in(actor)
+            return redirect(_safe_next(request.args.get("next")))
+        return render_template("web/login.html", fout="Gebruikersnaam of wachtwoord klopt niet."), 401
+    return render_template("web/login.html", verlopen=request.args.get("verlopen"))
+
+
+@bp.post("/uitloggen")
+def logout():
+    from flask import session
+
+    session.clear()
+    return redirect(url_for("web.login"))
+
+
+@bp.get("/")
+def index():
+    return redirect(url_for("web.werkvoorraad"))
+
+
+@bp.get("/werkvoorraad")
+@login_required
+def werkvoorraad():
+    filters = inbox.Filters.parse(request.args)
+    return render_template("web/werkvoorraad.html", filters=filters, **inbox.inbox(g.actor, filters))
+
+
+@bp.post("/taken/<task_id>/oppakken")
+@login_required
+def claim(task_id):
+    _act(inbox.claim, task_id, "Taak opgepakt.")
+    return redirect(_safe_next(request.form.get("terug")))
+
+
+@bp.post("/taken/<task_id>/vrijgeven")
+@login_required
+def release(task_id):
+    _act(inbox.release, task_id, "Taak vrijgegeven.")
+    return redirect(_safe_next(request.form.get("terug")))
+
+
+def _act(action, task_id, done: str) -> None:
+    try:
+        action(task_id, g.actor)
+        flash(done, "ok")
+    except AppError as error:
+        flash(error.message, "fout")
