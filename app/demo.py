@@ -137,6 +137,13 @@ def create_case(settings: Settings, bsn: str, ontvangen_op: date, **melding) -> 
         return service.create_melding(settings, payload, ACTORS["klantmanager"]).id
 
 
+DEMO_NAMES = (
+    "J. de Vries", "A. Bakker", "M. Jansen", "F. El Amrani", "H. Visser", "S. Smit", "R. Meijer", "T. de Boer",
+    "E. Mulder", "K. de Groot", "L. Bos", "N. Vos", "P. Peters", "Y. Yilmaz", "W. Hendriks", "C. van Leeuwen",
+    "D. Dekker", "G. Brouwer", "I. de Wit", "B. Dijkstra",
+)
+
+
 def demo_password(role: str) -> str:
     """The demo password of a demo user: for trying the app, never for production."""
     return f"demo-{role}-2026"
@@ -223,8 +230,8 @@ def load_demo(settings: Settings) -> list[str]:
         lines.append(f"  {role:16} wachtwoord {demo_password(role):24} API-token {token}")
     today = clock.now().astimezone(clock.AMSTERDAM).date()
     scenarios = _scenarios(today)
-    for (title, start, steps, melding), bsn_value in zip(scenarios, demo_bsns(len(scenarios))):
-        case_id = create_case(settings, bsn_value, start, **melding)
+    for (title, start, steps, melding), bsn_value, naam in zip(scenarios, demo_bsns(len(scenarios)), DEMO_NAMES):
+        case_id = create_case(settings, bsn_value, start, **{"naam": naam, **melding})
         walk(settings, case_id, _spread(steps, start, today), start)
         lines.append(f"  zaak {case_id:3}: {title}")
     service.fire_due(settings, clock.now())
