@@ -161,15 +161,14 @@ def _run(workflow: BpmnWorkflow, act) -> Step:
         raise StepFailed(_describe(error)) from error
     except (ValueError, TypeError, NameError, KeyError) as error:
         raise StepFailed(str(error)) from error
-    errored = workflow.get_tasks(state=TaskState.ERROR)
-    if errored:
-        raise StepFailed(f"taak {errored[0].task_spec.bpmn_id} is in fout geraakt")
+    # One walk over the whole tree: get_tasks(state=COMPLETED) would skip children of tasks still
+    # waiting (e.g. under a boundary timer).
+    tasks = workflow.get_tasks()
+    errored = next((t for t in tasks if t.state == TaskState.ERROR), None)
+    if errored is not None:
+        raise StepFailed(f"taak {errored.task_spec.bpmn_id} is in fout geraakt")
     step = Step()
-    # get_tasks(state=COMPLETED) skips children of tasks still waiting (e.g. under a boundary
-    # timer), so filter the whole tree instead.
-    done = [
-        t for t in workflow.get_tasks() if t.state == TaskState.COMPLETED and t.last_state_change >= started
-    ]
+    done = [t for t in tasks if t.state == TaskState.COMPLETED and t.last_state_change >= started]
     for task in sorted(done, key=lambda t: t.last_state_change):
         parent = task.parent.data if task.parent is not None else {}
         for key, value in task.data.items():
