@@ -6,7 +6,7 @@ each task's form, with the choices a scenario needs (``leveringsvorm``, ``beslui
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import func, select
 
@@ -15,7 +15,6 @@ from .cases import service
 from .config import Settings
 from .db import db
 from .engine import clock
-from .errors import InvalidInput
 from .models import Case, Task, User
 
 DEMO_ROLES = ("klantmanager", "pgb-consulent", "beslisser", "teamleider", "procesbeheerder")
@@ -92,7 +91,6 @@ ACTORS = {role: Actor(f"demo-{role}", frozenset({role})) for role in DEMO_ROLES}
 def walk(settings: Settings, case_id: int, steps: list[Step], start: date) -> date:
     """Run ``steps`` on a case, each on the current scenario date; return the date reached."""
     from . import forms, processes
-    from .models import ProcessVersion
 
     current = start
     for step in steps:
@@ -101,8 +99,8 @@ def walk(settings: Settings, case_id: int, steps: list[Step], start: date) -> da
             service.fire_due(settings, datetime.combine(current, time(12), tzinfo=clock.AMSTERDAM))
             continue
         with clock.at(datetime.combine(current, time(12), tzinfo=clock.AMSTERDAM)):
-            case = db.session.get(Case, case_id)
-            gemeente = settings.gemeente_config(case.gemeente)
+            route = processes.route_of(settings, db.session.get(Case, case_id))
+            gemeente = route.gemeente
             today = current.isoformat()
             if step.kind == "event":
                 schema = forms.find(gemeente.form_dirs, f"events/{step.name}.json")
@@ -114,8 +112,7 @@ def walk(settings: Settings, case_id: int, steps: list[Step], start: date) -> da
             if row is None:
                 open_tasks = [t.name for t in db.session.scalars(select(Task).where(Task.case_id == case_id, Task.closed_at.is_(None)))]
                 raise LookupError(f"zaak {case_id}: taak {step.name} is niet open (open: {open_tasks})")
-            version = db.session.get(ProcessVersion, case.process_version_id)
-            info = processes.definition(version).user_tasks[step.name]
+            info = route.definition.user_tasks[step.name]
             schema = forms.find(gemeente.form_dirs, info.form)
             answers = example_answers(schema, {**DEFAULTS.get(step.name, {}), **step.values}, today)
             actor = next(a for a in ACTORS.values() if a.may_complete(row.lane))

@@ -6,6 +6,7 @@ the version it started with, and new cases start on the newest version.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
 from sqlalchemy import select
@@ -109,3 +110,22 @@ def _problem_fields(problems) -> dict[str, str]:
         key = ":".join(p for p in (problem.file, problem.element) if p) or "procesmodel"
         fields[key] = f"{fields[key]}; {problem.reason}" if key in fields else problem.reason
     return fields
+
+
+@dataclass
+class Route:
+    """What a step on one case needs: its gemeente, its process version and the parsed definition."""
+
+    gemeente: Gemeente
+    version: ProcessVersion
+    definition: engine.Definition
+
+    def restore(self, state: str):
+        """Restore a workflow of this route from stored state, with the gemeente's script engine."""
+        return engine.restore(self.definition, script_engine(self.gemeente), state)
+
+
+def route_of(settings, case) -> Route:
+    """Return the route a case runs on: the version it started with, in its gemeente."""
+    version = db.session.get(ProcessVersion, case.process_version_id)
+    return Route(settings.gemeente_config(case.gemeente), version, definition(version))

@@ -33,9 +33,7 @@ def case_detail(settings: Settings, case: Case, actor: Actor) -> dict:
     ).all()
     waiting = []
     if case.status == "lopend":
-        definition = processes.definition(version)
-        gemeente = settings.gemeente_config(case.gemeente)
-        workflow = engine.restore(definition, processes.script_engine(gemeente), case.state)
+        workflow = processes.route_of(settings, case).restore(case.state)
         waiting = engine.waiting_messages(workflow)
     return {
         "id": case.id,
@@ -115,13 +113,12 @@ def task_detail(settings: Settings, task_id: str, actor: Actor) -> dict:
     if task is None:
         raise NotFound(f"taak {task_id} bestaat niet")
     case = get_case(task.case_id)
-    version = db.session.get(ProcessVersion, case.process_version_id)
-    info = processes.definition(version).user_tasks.get(task.name)
-    gemeente = settings.gemeente_config(case.gemeente)
+    route = processes.route_of(settings, case)
+    info = route.definition.user_tasks.get(task.name)
     detail = task_summary(task)
     detail.update(
         status="open" if task.closed_at is None else "gesloten",
-        form=forms.find(gemeente.form_dirs, info.form),
+        form=forms.find(route.gemeente.form_dirs, info.form),
         may_complete=actor.may_complete(task.lane),
         case_status=case.status,
     )

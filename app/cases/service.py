@@ -19,7 +19,7 @@ from ..config import Settings
 from ..db import db, utcnow
 from ..engine import clock
 from ..errors import Conflict, Forbidden, InvalidInput, NotFound, ProcessError
-from ..models import AuditEvent, Case, Deadline, ProcessVersion, Task, Timer
+from ..models import AuditEvent, Case, Deadline, Task, Timer
 from . import deadlines
 
 MELDING_FORM = "melding.json"
@@ -36,7 +36,7 @@ def create_melding(settings: Settings, payload, actor: Actor) -> Case:
     answers["ontvangen_op"] = answers["ontvangen_op"][:10]
     answers.setdefault("ingediend_door", "inwoner")
     version = processes.current(gemeente)
-    definition = processes.definition(version)
+    route = processes.Route(gemeente, version, processes.definition(version))
     case = Case(
         gemeente=gemeente.naam, process_version_id=version.id, bsn=answers["bsn"], naam=answers["naam"],
         geboortedatum=date.fromisoformat(answers["geboortedatum"]), adres=answers["adres"], data={}, state="",
@@ -46,11 +46,11 @@ def create_melding(settings: Settings, payload, actor: Actor) -> Case:
     start_data = {k: answers.get(k) for k in WORKFLOW_FIELDS}
     start_data.update(case_id=case.id, gemeente=gemeente.naam)
     try:
-        workflow, step = engine.start(definition, processes.script_engine(gemeente), start_data)
+        workflow, step = engine.start(route.definition, processes.script_engine(gemeente), start_data)
     except engine.StepFailed as error:
         raise ProcessError(f"de route kon niet starten: {error}") from None
     step.changes = {**start_data, **step.changes}
-    _save(case, workflow, version, gemeente, step, actor, "melding", "melding", None)
+    _save(case, workflow, route, step, actor, "melding", "melding", None)
     return case
 
 
@@ -65,14 +65,12 @@ def complete_task(settings: Settings, task_id: str, answers, actor: Actor) -> Ca
         raise Forbidden(f"uw rol mag de taak '{task.title}' ({task.lane}) niet uitvoeren")
     if task.closed_at is not None:
         raise Conflict(f"taak '{task.title}' is al afgerond of vervallen")
-    gemeente = settings.gemeente_config(case.gemeente)
-    version = db.session.get(ProcessVersion, case.process_version_id)
-    definition = processes.definition(version)
-    info = definition.user_tasks.get(task.name)
-    cleaned = forms.validate(forms.find(gemeente.form_dirs, info.form), answers)
-    workflow = engine.restore(definition, processes.script_engine(gemeente), case.state)
+    route = processes.route_of(settings, case)
+    info = route.definition.user_tasks.get(task.name)
+    cleaned = forms.validate(forms.find(route.gemeente.form_dirs, info.form), answers)
+    workflow = route.restore(case.state)
     step = _engine_step(lambda: engine.complete(workflow, task.id, cleaned), task.title)
-    _save(case, workflow, version, gemeente, step, actor, "taak", task.name, task.id)
+    _save(case, workflow, route, step, actor, "taak", task.name, task.id)
     return case
 
 
@@ -80,20 +78,18 @@ def deliver_event(settings: Settings, case_id: int, name: str, payload, actor: A
     """Deliver the outside event ``name`` to a case; Conflict when the case does not wait for it."""
     actor.require(CASEWORKERS, "een gebeurtenis melden")
     case = _lock(case_id)
-    gemeente = settings.gemeente_config(case.gemeente)
-    version = db.session.get(ProcessVersion, case.process_version_id)
-    definition = processes.definition(version)
-    if name not in definition.messages:
+    route = processes.route_of(settings, case)
+    if name not in route.definition.messages:
         raise NotFound(f"gebeurtenis {name!r} bestaat niet in deze route")
-    schema = forms.find(gemeente.form_dirs, f"events/{name}.json")
+    schema = forms.find(route.gemeente.form_dirs, f"events/{name}.json")
     cleaned = forms.validate(schema, payload)
-    _check_preconditions(schema, case, gemeente, cleaned)
-    workflow = engine.restore(definition, processes.script_engine(gemeente), case.state)
+    _check_preconditions(schema, case, route.gemeente, cleaned)
+    workflow = route.restore(case.state)
     try:
         step = _engine_step(lambda: engine.send_event(workflow, name, cleaned), name)
     except engine.NotWaiting as error:
         raise Conflict(str(error)) from None
-    _save(case, workflow, version, gemeente, step, actor, "gebeurtenis", name, None)
+    _save(case, workflow, route, step, actor, "gebeurtenis", name, None)
     return case
 
 
@@ -103,8 +99,8 @@ def _check_preconditions(schema: dict, case: Case, gemeente, payload: dict) -> N
     Each condition is ``{"als": expression, "anders": message}``; the expression sees the case data
     (also as ``zaak``), the payload as ``gebeurtenis`` and the route's helpers.
     """
+    data = {**(case.data or {}), "gebeurtenis": payload}
     for condition in schema.get("x-voorwaarden", []):
-        data = {**(case.data or {}), "gebeurtenis": payload}
         try:
             holds = engine.evaluate(processes.script_engine(gemeente), condition["als"], data)
         except Exception:  # a name the case does not have yet: the condition does not hold
@@ -156,11 +152,9 @@ def _fire_case(settings: Settings, case: Case, now: datetime) -> int:
     if not due:
         db.session.rollback()
         return 0
-    gemeente = settings.gemeente_config(case.gemeente)
-    version = db.session.get(ProcessVersion, case.process_version_id)
-    definition = processes.definition(version)
+    route = processes.route_of(settings, case)
     with clock.at(now):
-        workflow = engine.restore(definition, processes.script_engine(gemeente), case.state)
+        workflow = route.restore(case.state)
         step = _engine_step(lambda: engine.fire_timers(workflow), "timer")
         still = {t.task_id for t in engine.waiting_timers(workflow) if t.due <= now}
         fired = [t for t in due if t.task_id not in still]
@@ -169,7 +163,7 @@ def _fire_case(settings: Settings, case: Case, now: datetime) -> int:
             db.session.commit()
             return 0
         names = ", ".join(sorted({t.name for t in fired}))
-        _save(case, workflow, version, gemeente, step, Actor("timer", frozenset()), "timer", names, None)
+        _save(case, workflow, route, step, Actor("timer", frozenset()), "timer", names, None)
     return len(fired)
 
 
@@ -200,9 +194,9 @@ def _engine_step(act, what: str):
         raise ProcessError(f"de stap '{what}' is mislukt in het procesmodel: {error}") from None
 
 
-def _save(case, workflow, version, gemeente, step, actor: Actor, kind, name, task_id) -> None:
+def _save(case, workflow, route, step, actor: Actor, kind, name, task_id) -> None:
     try:
-        _write(case, workflow, version, gemeente, step, actor, kind, name, task_id)
+        _write(case, workflow, route, step, actor, kind, name, task_id)
         db.session.commit()
     except (StaleDataError, IntegrityError):
         # Another worker stored a step of this case first (SQLite has no row lock; the version check catches it).
@@ -210,7 +204,7 @@ def _save(case, workflow, version, gemeente, step, actor: Actor, kind, name, tas
         raise Conflict("de zaak is intussen door iemand anders gewijzigd; probeer het opnieuw") from None
 
 
-def _write(case, workflow, version, gemeente, step, actor: Actor, kind, name, task_id) -> None:
+def _write(case, workflow, route, step, actor: Actor, kind, name, task_id) -> None:
     before = case.data or {}
     changes = {k: v for k, v in step.changes.items() if before.get(k) != v}
     case.data = {**before, **step.changes}
@@ -218,13 +212,13 @@ def _write(case, workflow, version, gemeente, step, actor: Actor, kind, name, ta
     case.status = "afgehandeld" if engine.is_finished(workflow) else "lopend"
     case.updated_at = utcnow()
     db.session.flush()  # the version check happens here, before any projection is touched
-    terms = deadlines.compute(case.data, gemeente)
+    terms = deadlines.compute(case.data, route.gemeente)
     _rebuild_deadlines(case, terms)
-    _rebuild_tasks(case, workflow, processes.definition(version), terms, actor, task_id)
+    _rebuild_tasks(case, workflow, route.definition, terms, actor, task_id)
     _rebuild_timers(case, workflow)
     db.session.add(AuditEvent(
         case_id=case.id, actor=actor.username, kind=kind, name=name, task_id=task_id,
-        changes=changes, process_hash=version.hash,
+        changes=changes, process_hash=route.version.hash,
     ))
 
 
