@@ -4,13 +4,13 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test install npm db demo bench clean
+.PHONY: run test install npm browser db demo bench clean
 
-run: install db
+run: install npm db
 	$(BIN)/wmo demo load
 	$(BIN)/wmo serve
 
-test: install npm
+test: install npm browser
 	$(BIN)/pytest -q
 
 install: $(STAMP)
@@ -25,6 +25,10 @@ npm: node_modules/.installed
 node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	touch node_modules/.installed
+
+# The browser tests drive Debian's Chromium with Playwright (never a browser Playwright downloads itself).
+browser:
+	@command -v chromium >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium)
 
 db: install
 	$(BIN)/wmo db upgrade

@@ -72,6 +72,27 @@ def _html(message: str, status: int):
     return render_template("web/fout.html", melding=message, status=status), status
 
 
+def _log_refusal(error: "Forbidden") -> None:
+    """Every refusal goes into the access log, with the case when the URL names one."""
+    from flask import g
+
+    from .access.service import record_refusal
+
+    actor = getattr(g, "actor", None)
+    args = request.view_args or {}
+    case_id = args.get("case_id")
+    if case_id is None and args.get("task_id"):
+        from .db import db
+        from .models import Task
+
+        task = db.session.get(Task, str(args["task_id"]))
+        case_id = task.case_id if task is not None else None
+    try:
+        record_refusal(actor.username if actor else "onbekend", case_id, error.message, request.path)
+    except Exception:  # the refusal itself must still reach the user
+        log.exception("could not log a refusal")
+
+
 def init_app(app) -> None:
     """Render AppErrors and HTTP errors as JSON in the documented shape (API) or as a page (web)."""
 
@@ -82,6 +103,7 @@ def init_app(app) -> None:
         db.session.rollback()
         if isinstance(error, Forbidden):
             log.warning("refused: %s %s: %s", request.method, request.path, error.message)
+            _log_refusal(error)
         elif error.status_code >= 500:
             log.error("%s %s failed: %s", request.method, request.path, error.message)
         if _wants_html():

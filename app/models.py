@@ -121,3 +121,28 @@ class User(db.Model):
     password_hash: Mapped[str | None] = mapped_column(String(255))
     token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class TaskDraft(db.Model):
+    """Answers saved as a concept ("opslaan als concept") for an open task, one per task."""
+
+    __tablename__ = "task_draft"
+
+    task_id: Mapped[str] = mapped_column(ForeignKey("task.id"), primary_key=True)
+    saved_by: Mapped[str] = mapped_column(String(64))
+    answers: Mapped[dict] = mapped_column(JSON, default=dict)
+    saved_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class AccessLog(db.Model):
+    """Who looked at (or was refused) which case's personal data, when and what (AVG, health data)."""
+
+    __tablename__ = "access_log"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int | None] = mapped_column(ForeignKey("wmo_case.id"), index=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    actor: Mapped[str] = mapped_column(String(64))
+    kind: Mapped[str] = mapped_column(String(16))  # inzage | geweigerd
+    what: Mapped[str] = mapped_column(String(200))  # e.g. "dossier", "taak gesprek_plannen", "api zaak"
+    path: Mapped[str] = mapped_column(String(500))

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from flask import flash, g, redirect, render_template, request, url_for
 
+from ..access.service import mask_bsn
 from ..auth.service import actor_for_login
 from ..errors import AppError
 from ..inbox import service as inbox
@@ -11,6 +12,7 @@ from .security import add_headers, check_csrf, csrf_token, log_in, login_require
 
 bp.after_app_request(add_headers)
 bp.before_request(check_csrf)
+bp.add_app_template_filter(mask_bsn, "bsn")
 
 
 @bp.app_context_processor
