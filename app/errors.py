@@ -66,10 +66,10 @@ def _wants_html() -> bool:
     return not request.path.startswith("/api/")
 
 
-def _html(message: str, status: int):
+def _html(message: str, status: int, fields: dict[str, str] | None = None):
     from flask import render_template
 
-    return render_template("web/fout.html", melding=message, status=status), status
+    return render_template("web/fout.html", melding=message, status=status, velden=fields or {}), status
 
 
 def _log_refusal(error: "Forbidden") -> None:
@@ -107,7 +107,7 @@ def init_app(app) -> None:
         elif error.status_code >= 500:
             log.error("%s %s failed: %s", request.method, request.path, error.message)
         if _wants_html():
-            return _html(error.message, error.status_code)
+            return _html(error.message, error.status_code, error.fields)
         response = jsonify(error.to_dict())
         response.status_code = error.status_code
         if isinstance(error, Unauthorized):

@@ -5,7 +5,7 @@ from flask import flash, g, redirect, render_template, request, url_for
 
 from ..access.service import mask_bsn
 from ..auth.service import actor_for_login
-from ..errors import AppError
+from ..errors import AppError, Forbidden
 from ..inbox import service as inbox
 from . import bp
 from .security import add_headers, check_csrf, csrf_token, log_in, login_required
@@ -55,6 +55,22 @@ def werkvoorraad():
     return render_template("web/werkvoorraad.html", filters=filters, **inbox.inbox(g.actor, filters))
 
 
+@bp.get("/team")
+@login_required
+def team():
+    filters = inbox.Filters.parse(request.args)
+    return render_template("web/team.html", filters=filters, **inbox.team(g.actor, filters))
+
+
+@bp.post("/taken/<task_id>/toewijzen")
+@login_required
+def reassign(task_id):
+    medewerker = request.form.get("medewerker", "")
+    _act(lambda t, a: inbox.reassign(t, medewerker, a), task_id,
+         f"Taak toegewezen aan {medewerker}." if medewerker else "Taak teruggegeven aan het team.")
+    return redirect(_safe_next(request.form.get("terug")))
+
+
 @bp.post("/taken/<task_id>/oppakken")
 @login_required
 def claim(task_id):
@@ -73,5 +89,8 @@ def _act(action, task_id, done: str) -> None:
     try:
         action(task_id, g.actor)
         flash(done, "ok")
+    except Forbidden:
+        raise  # a refusal gets its page and its line in the access log
     except AppError as error:
-        flash(error.message, "fout")
+        reasons = "; ".join(f"{field}: {reason}" for field, reason in error.fields.items())
+        flash(f"{error.message}: {reasons}" if reasons else error.message, "fout")

@@ -95,8 +95,8 @@ def test_claim_and_release(client, users, settings, app):
     page2 = other.get("/werkvoorraad").data
     other.post(f"/taken/{task_id}/oppakken", data={"csrf_token": csrf(page2)})
     assert "al opgepakt door km" in other.get("/werkvoorraad").data.decode()
-    other.post(f"/taken/{task_id}/vrijgeven", data={"csrf_token": csrf(page2)})
-    assert "teamleider" in other.get("/werkvoorraad").data.decode()
+    refused = other.post(f"/taken/{task_id}/vrijgeven", data={"csrf_token": csrf(page2)})
+    assert refused.status_code == 403 and "teamleider" in refused.data.decode()
     lead = app.test_client()
     login(lead, "tl")
     assert lead.post(f"/taken/{task_id}/vrijgeven", data={"csrf_token": csrf(lead.get("/werkvoorraad").data)}).status_code == 302
