@@ -1,11 +1,13 @@
 """The engine: the only package that imports SpiffWorkflow.
 
 It loads and checks route definitions (``definitions``), runs restricted expressions
-(``scripting``, ``helpers``), steps workflows (``runtime``), keeps one clock (``clock``)
-and (de)serializes state without its spec (``serializer``). It knows nothing of Flask
-or the database; the services call it and store what it returns.
+(``scripting``, ``helpers``), steps workflows (``runtime``), tells where a case stands
+(``progress``), keeps one clock (``clock``) and (de)serializes state without its spec
+(``serializer``). It knows nothing of Flask or the database; the services call it and
+store what it returns.
 """
 from .definitions import Definition, DefinitionError, Problem, UserTaskInfo, load
+from .progress import Progress, ProcessProgress, element_names, progress, route_processes
 from .runtime import (
     EngineError,
     NotWaiting,
