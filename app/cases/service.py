@@ -19,7 +19,7 @@ from ..config import Settings
 from ..db import db, utcnow
 from ..engine import clock
 from ..errors import Conflict, Forbidden, InvalidInput, NotFound, ProcessError
-from ..models import AuditEvent, Case, Deadline, Task, Timer
+from ..models import AuditEvent, Case, Deadline, Task, TaskDraft, Timer
 from . import deadlines
 
 MELDING_FORM = "melding.json"
@@ -246,6 +246,7 @@ def _rebuild_tasks(case, workflow, definition, terms, actor: Actor, completed_id
         if row.id not in ready:
             row.closed_at = now
             row.closed_by = actor.username if row.id == completed_id else "vervallen"
+            db.session.execute(delete(TaskDraft).where(TaskDraft.task_id == row.id))  # a concept ends with its task
             continue
         ready.pop(row.id)
         term = governing(row.name)

@@ -4,4 +4,6 @@ from flask import Blueprint
 bp = Blueprint("web", __name__)
 
 from . import routes  # noqa: E402,F401
+from . import taken  # noqa: E402,F401
+from . import meldingen  # noqa: E402,F401
 from . import dossier  # noqa: E402,F401
