@@ -82,7 +82,8 @@ def _progress(route, case) -> dict:
     return {
         "current": found.current,
         "processes": [
-            {"id": p.process_id, "name": p.name, "completed": p.completed, "active": p.active, "watching": p.watching}
+            {"id": p.process_id, "name": p.name, "completed": p.completed, "active": p.active, "watching": p.watching,
+             "taken": [list(pair) for pair in p.taken]}
             for p in found.processes
         ],
         "steps": [_step(found, s) for s in found.steps],

@@ -4,7 +4,8 @@ The route's processes are joined by call activities; a restored workflow holds t
 every process it has entered. For the diagram in the dossier we need, per process id, the
 BPMN element ids that were completed and those that are active now (a ready user task, a
 started call activity, an event the case waits for), plus the boundary events that watch an
-active task (a term's timer, a message that may interrupt it).
+active task (a term's timer, a message that may interrupt it). The path taken is the pairs
+(element, next element) the task tree went through: the tree holds only the branch a gateway chose.
 """
 from __future__ import annotations
 
@@ -43,6 +44,7 @@ class ProcessProgress:
     completed: list[str] = field(default_factory=list)
     active: list[str] = field(default_factory=list)
     watching: list[str] = field(default_factory=list)
+    taken: list[tuple[str, str]] = field(default_factory=list)  # (source id, target id) of each flow passed
 
 
 @dataclass
@@ -90,6 +92,10 @@ def progress(definition: Definition, workflow: BpmnWorkflow) -> Progress:
             continue  # the engine's own join and split tasks are not in the diagram
         process_id = task.workflow.spec.name
         entry = by_process.setdefault(process_id, ProcessProgress(process_id, process_id, None))
+        if task.state & (TaskState.COMPLETED | _NOW):
+            source = _previous_element(task)
+            if source is not None and (source, spec.bpmn_id) not in entry.taken:
+                entry.taken.append((source, spec.bpmn_id))
         if task.state == TaskState.COMPLETED:
             _add(entry.completed, spec.bpmn_id)
         elif task.state & _NOW:
@@ -105,6 +111,16 @@ def progress(definition: Definition, workflow: BpmnWorkflow) -> Progress:
     innermost = [s for s in steps if s.kind != "call_activity"]
     current = (ready_user or innermost or steps or [Step(definition.spec.name, "", "", "")])[0].process_id
     return Progress(current, list(by_process.values()), steps, watching)
+
+
+def _previous_element(task) -> str | None:
+    """The BPMN id of the element before ``task`` in its own process, skipping the engine's helper tasks."""
+    parent = task.parent
+    while parent is not None and parent.workflow is task.workflow and not parent.task_spec.bpmn_id:
+        parent = parent.parent
+    if parent is None or parent.workflow is not task.workflow or parent.state != TaskState.COMPLETED:
+        return None
+    return parent.task_spec.bpmn_id
 
 
 def _add(ids: list[str], bpmn_id: str) -> None:
