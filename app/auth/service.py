@@ -25,18 +25,32 @@ LANE_ROLES = {
     "beslisser": frozenset({"beslisser"}),
     "teamleider": frozenset({"teamleider"}),
 }
+# A resident acts through their personal link: only the "inwoner" lane's tasks and these events, on their own case.
+RESIDENT = "inwoner"
+RESIDENT_EVENTS = frozenset({"persoonlijk_plan_ontvangen"})
 _USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{1,63}$")
 
 
 @dataclass(frozen=True)
 class Actor:
-    """Who performs a step: a user with roles, or the system (timers)."""
+    """Who performs a step: a user with roles, the system (timers), or a resident bound to one case."""
 
     username: str
     roles: frozenset[str]
+    case_id: int | None = None  # a resident's own case; None for caseworkers and the system
 
-    def may_complete(self, lane: str | None) -> bool:
+    @property
+    def is_resident(self) -> bool:
+        return RESIDENT in self.roles
+
+    def may_complete(self, lane: str | None, case_id: int | None = None) -> bool:
+        if self.is_resident:
+            return lane == RESIDENT and self.owns(case_id)
         return bool(self.roles & LANE_ROLES.get(lane or "", frozenset()))
+
+    def owns(self, case_id) -> bool:
+        """Whether a resident actor is bound to ``case_id`` (never true without a case)."""
+        return self.case_id is not None and str(case_id) == str(self.case_id)
 
     def require(self, allowed: frozenset[str] | set[str], what: str) -> None:
         if not self.roles & allowed:
@@ -44,6 +58,11 @@ class Actor:
 
 
 SYSTEM = Actor("systeem", frozenset())
+
+
+def resident(case_id: int) -> Actor:
+    """The actor of a resident who opened the personal link of ``case_id``."""
+    return Actor(RESIDENT, frozenset({RESIDENT}), case_id=int(case_id))
 
 
 def hash_token(token: str) -> str:

@@ -14,7 +14,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from stdnum.nl import bsn as stdnum_bsn
 
 from .. import engine, forms, processes
-from ..auth.service import CASEWORKERS, Actor
+from ..auth.service import CASEWORKERS, RESIDENT_EVENTS, Actor
 from ..config import Settings
 from ..db import db, utcnow
 from ..engine import clock
@@ -61,13 +61,14 @@ def complete_task(settings: Settings, task_id: str, answers, actor: Actor) -> Ca
         raise NotFound(f"taak {task_id} bestaat niet")
     case = _lock(task.case_id)
     db.session.refresh(task)
-    if not actor.may_complete(task.lane):
+    if not actor.may_complete(task.lane, task.case_id):
         raise Forbidden(f"uw rol mag de taak '{task.title}' ({task.lane}) niet uitvoeren")
     if task.closed_at is not None:
         raise Conflict(f"taak '{task.title}' is al afgerond of vervallen")
     route = processes.route_of(settings, case)
     info = route.definition.user_tasks.get(task.name)
-    cleaned = forms.validate(forms.find(route.gemeente.form_dirs, info.form), answers)
+    schema = forms.find(route.gemeente.form_dirs, info.form)
+    cleaned = forms.validate(schema, _resident_dates(schema, answers, actor))
     workflow = route.restore(case.state)
     step = _engine_step(lambda: engine.complete(workflow, task.id, cleaned), task.title)
     _save(case, workflow, route, step, actor, "taak", task.name, task.id)
@@ -76,13 +77,17 @@ def complete_task(settings: Settings, task_id: str, answers, actor: Actor) -> Ca
 
 def deliver_event(settings: Settings, case_id: int, name: str, payload, actor: Actor) -> Case:
     """Deliver the outside event ``name`` to a case; Conflict when the case does not wait for it."""
-    actor.require(CASEWORKERS, "een gebeurtenis melden")
+    if actor.is_resident:
+        if name not in RESIDENT_EVENTS or not actor.owns(case_id):
+            raise Forbidden(f"u mag de gebeurtenis {name!r} niet melden voor deze zaak")
+    else:
+        actor.require(CASEWORKERS, "een gebeurtenis melden")
     case = _lock(case_id)
     route = processes.route_of(settings, case)
     if name not in route.definition.messages:
         raise NotFound(f"gebeurtenis {name!r} bestaat niet in deze route")
     schema = forms.find(route.gemeente.form_dirs, f"events/{name}.json")
-    cleaned = forms.validate(schema, payload)
+    cleaned = forms.validate(schema, _resident_dates(schema, payload, actor))
     _check_preconditions(schema, case, route.gemeente, cleaned)
     workflow = route.restore(case.state)
     try:
@@ -91,6 +96,14 @@ def deliver_event(settings: Settings, case_id: int, name: str, payload, actor: A
         raise Conflict(str(error)) from None
     _save(case, workflow, route, step, actor, "gebeurtenis", name, None)
     return case
+
+
+def _resident_dates(schema: dict, answers, actor: Actor):
+    """A resident cannot choose the dates that start a term (``x-default-now``): they are today."""
+    if not actor.is_resident or not isinstance(answers, dict):
+        return answers
+    now = {name for name, prop in schema.get("properties", {}).items() if prop.get("x-default-now")}
+    return {**{k: v for k, v in answers.items() if k not in now}, **{k: clock.today_iso() for k in now}}
 
 
 def _check_preconditions(schema: dict, case: Case, gemeente, payload: dict) -> None:
