@@ -44,6 +44,7 @@ class Settings:
     timers_enabled: bool
     timer_interval: int
     raw: dict = field(repr=False, default_factory=dict)
+    link_geldig_dagen: int = 14  # [inwoner]: how long a resident's personal link works
     _gemeenten: dict = field(repr=False, default_factory=dict)
 
     def gemeente_config(self, naam: str | None = None) -> Gemeente:
@@ -80,9 +81,17 @@ def load_settings(path: str | os.PathLike | None = None) -> Settings:
         timers_enabled=bool(timers.get("enabled", True)),
         timer_interval=int(os.environ.get("WMO_TIMERS_INTERVAL") or timers.get("interval_seconds", 30)),
         raw=raw,
+        link_geldig_dagen=_positive(path, raw.get("inwoner", {}), "link_geldig_dagen", 14),
     )
     settings.gemeente_config()  # fail now, not at the first melding
     return settings
+
+
+def _positive(path: Path, section: dict, key: str, default: int) -> int:
+    value = section.get(key, default)
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise ConfigError(f"{path}: [inwoner] {key} moet een geheel getal van 1 of meer zijn")
+    return value
 
 
 def _gemeente(settings: Settings, naam: str) -> Gemeente:
