@@ -1,0 +1,129 @@
+"""Thin routes for the resident's pages (/inwoner/<token>) and the caseworker's link page."""
+from __future__ import annotations
+
+import logging
+
+from flask import current_app, flash, g, redirect, render_template, request, url_for
+from werkzeug.exceptions import HTTPException
+
+from ..access.service import record_refusal, record_view
+from ..cases.service import get_case
+from ..db import db
+from ..engine import clock
+from ..errors import AppError, Forbidden, InvalidInput
+from ..models import Task
+from ..web.security import check_csrf, login_required
+from . import bp, link_bp, links, service, texts
+
+log = logging.getLogger(__name__)
+bp.before_request(check_csrf)
+
+
+def _settings():
+    return current_app.extensions["wmo"]
+
+
+def _path() -> str:
+    """The request path without the token: a link is a credential and stays out of the logs."""
+    token = (request.view_args or {}).get("token")
+    return request.path.replace(token, "<link>") if token else request.path
+
+
+@link_bp.get("/zaken/<int:case_id>/inwonerlink")
+@login_required
+def link(case_id):
+    made = service.issue_link(_settings(), case_id, g.actor)
+    case = get_case(case_id)
+    response = render_template(
+        "inwoner/link.html", case=case, url=url_for("inwoner.page", token=made.token, _external=True),
+        geldig_tot=_moment(made.valid_until), dagen=_settings().link_geldig_dagen,
+    )
+    record_view(g.actor, case_id, "inwonerlink gemaakt", request.path)
+    return response
+
+
+@bp.get("/<token>")
+def page(token):
+    return _render(service.open_link(_settings(), token))
+
+
+@bp.post("/<token>/taken/<task_id>")
+def sign(token, task_id):
+    actor = service.open_link(_settings(), token)
+    service.check_task(actor, task_id)
+    try:
+        service.sign_verslag(_settings(), actor, task_id, request.form)
+    except InvalidInput as error:
+        return _render(actor, fouten=error.fields, status=422)
+    flash("Dank u. Wij hebben uw ondertekende verslag ontvangen.", "ok")
+    return redirect(url_for("inwoner.page", token=token))
+
+
+@bp.post("/<token>/plan")
+def plan(token):
+    actor = service.open_link(_settings(), token)
+    try:
+        service.hand_in_plan(_settings(), actor, request.form)
+    except InvalidInput as error:
+        return _render(actor, fouten=error.fields, status=422)
+    flash("Dank u. Wij hebben uw persoonlijk plan ontvangen.", "ok")
+    return redirect(url_for("inwoner.page", token=token))
+
+
+def _render(actor, fouten=None, status=200):
+    view = service.page(_settings(), actor)
+    body = render_template("inwoner/pagina.html", p=view, token=request.view_args["token"], fouten=fouten or {},
+                           waarden=request.form if request.method == "POST" else {})
+    record_view(actor, actor.case_id, "inwonerpagina", _path())
+    return body, status
+
+
+@bp.errorhandler(AppError)
+def _refused(error: AppError):
+    db.session.rollback()
+    if isinstance(error, Forbidden):
+        _log_refusal(error)
+    status = error.status_code
+    return render_template("inwoner/fout.html", melding=error.message, status=status,
+                           terug=_back_link() if status not in (401, 403) else None), status
+
+
+@bp.errorhandler(HTTPException)
+def _http_error(error: HTTPException):
+    return render_template("inwoner/fout.html", melding=error.description or error.name, status=error.code,
+                           terug=_back_link()), error.code or 500
+
+
+def _log_refusal(error: Forbidden) -> None:
+    """Log a refused link or step with the case it was aimed at (the task's case, else the link's)."""
+    case_id = getattr(error, "case_id", None)
+    what = f"inwonerlink {getattr(error, 'reason', 'geweigerd')}: {error.message}"
+    task_id = (request.view_args or {}).get("task_id")
+    if task_id:
+        task = db.session.get(Task, str(task_id))
+        if task is not None:
+            case_id = task.case_id
+    try:
+        linked = links.verify(_settings(), request.view_args.get("token", ""))
+        case_id = case_id or linked
+        what += f" (link van zaak {linked})"
+    except links.LinkRefused:
+        pass
+    try:
+        record_refusal("inwoner", case_id, what, _path())
+    except Exception:  # the refusal itself must still reach the resident
+        log.exception("could not log a refusal")
+
+
+def _back_link() -> str | None:
+    token = (request.view_args or {}).get("token")
+    try:
+        links.verify(_settings(), token or "")
+    except links.LinkRefused:
+        return None
+    return url_for("inwoner.page", token=token)
+
+
+def _moment(instant) -> str:
+    local = instant.astimezone(clock.AMSTERDAM)
+    return f"{texts.datum(local.date())} om {local:%H:%M} uur"
