@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from flask import current_app, g, jsonify, request
 
+from ..access.service import record_view
 from ..auth.service import actor_for_token
 from ..cases import queries, service
 from ..errors import BadRequest, InvalidInput
@@ -73,7 +74,9 @@ def create_melding():
 
 @bp.get("/cases/<case_id>")
 def get_case(case_id):
-    return jsonify(queries.case_detail(_settings(), service.get_case(case_id), g.actor))
+    detail = queries.case_detail(_settings(), service.get_case(case_id), g.actor)
+    record_view(g.actor, detail["id"], "api zaak", request.path)
+    return jsonify(detail)
 
 
 @bp.post("/cases/<case_id>/events/<name>")
@@ -93,7 +96,9 @@ def list_tasks():
 
 @bp.get("/tasks/<task_id>")
 def get_task(task_id):
-    return jsonify(queries.task_detail(_settings(), task_id, g.actor))
+    detail = queries.task_detail(_settings(), task_id, g.actor)
+    record_view(g.actor, detail["case_id"], f"api taak {detail['name']}", request.path)
+    return jsonify(detail)
 
 
 @bp.post("/tasks/<task_id>/complete")
