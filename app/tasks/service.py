@@ -78,6 +78,8 @@ def complete(settings: Settings, task_id: str, answers: dict, parse_errors: dict
         if parse_errors:
             schema = forms.find(route.gemeente.form_dirs, route.definition.user_tasks[task.name].form)
             raise InvalidInput("het formulier bevat fouten", {**_schema_errors(schema, answers), **parse_errors})
+        # Step in a fresh transaction: the page was read in this one, and the case row must be read under its lock.
+        db.session.rollback()
         # The concept is deleted with the step itself (cases.service drops drafts of closed tasks).
         return cases.complete_task(settings, task_id, answers, actor)
     except AppError:

@@ -58,3 +58,14 @@ def test_parse_types_and_leaves_out_empty_fields():
     assert parsed == {"adres": {"postcode": "1234"}}
     assert errors == {"n": "moet een geheel getal zijn", "x": "moet een getal zijn", "b": "moet ja of nee zijn",
                       "s": "is te lang (hoogstens 3 tekens)"}
+
+
+def test_a_list_of_choices_is_a_group_of_checkboxes():
+    schema = {"properties": {"dagen": {"type": "array", "title": "Dagen", "items": {"enum": ["ma", "di"]}},
+                             "namen": {"type": "array", "title": "Namen", "items": {"type": "string"}}}}
+    dagen, namen = formulier.fields(schema, {"dagen": "di", "namen": ["An", "Bo"]})
+    assert dagen.kind == "checkboxes" and [(o.value, o.selected) for o in dagen.options] == [("ma", False), ("di", True)]
+    assert namen.kind == "textarea" and namen.value == "An\nBo" and "Eén per regel." in namen.help
+    parsed, errors = formulier.parse(schema, MultiDict([("dagen", "ma"), ("dagen", "di"), ("namen", "An\n\nBo ")]))
+    assert parsed == {"dagen": ["ma", "di"], "namen": ["An", "Bo"]} and errors == {}
+    assert formulier.parse(schema, MultiDict({"dagen": "zo"}))[1] == {"dagen": "moet een van de mogelijkheden zijn"}
