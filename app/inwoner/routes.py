@@ -94,6 +94,14 @@ def _http_error(error: HTTPException):
                            terug=_back_link()), error.code or 500
 
 
+@bp.errorhandler(Exception)
+def _unexpected(error: Exception):
+    db.session.rollback()
+    log.exception("unexpected error on %s %s", request.method, _path())
+    return render_template("inwoner/fout.html", melding="Er ging iets mis. Er is niets opgeslagen. Probeer het later opnieuw.",
+                           status=500, terug=None), 500
+
+
 def _log_refusal(error: Forbidden) -> None:
     """Log a refused link or step with the case it was aimed at (the task's case, else the link's)."""
     case_id = getattr(error, "case_id", None)

@@ -121,10 +121,13 @@ def hand_in_plan(settings: Settings, actor: Actor, form) -> Case:
 
 
 def check_task(actor: Actor, task_id: str) -> None:
-    """Refuse a task of another case or lane before any form is read (the case service refuses it too)."""
+    """Refuse a task of another case or lane before any form is read (the case service refuses it too),
+    and say so plainly when the resident sends the form again."""
     task = db.session.get(Task, str(task_id))
     if task is None or not actor.may_complete(task.lane, task.case_id):
         raise Forbidden("Deze taak hoort niet bij uw link.")
+    if task.closed_at is not None:
+        raise Conflict("Dit formulier is al verstuurd of niet meer nodig. U hoeft niets meer te doen.")
 
 
 def _own_case(actor: Actor) -> Case:
