@@ -82,11 +82,11 @@ def _titles(prop: dict) -> list[str]:
 
 
 def fields(schema: dict, raw: dict, errors: dict[str, str] | None = None, defaults: bool = True,
-           prefix: str = "") -> list[Field]:
+           prefix: str = "", optional: bool = False) -> list[Field]:
     """Return the fields of ``schema`` showing ``raw`` (posted strings by dotted name) and ``errors``.
 
     With ``defaults``, empty dates marked ``x-default-now`` show ``today`` and fields with a
-    ``default`` show it.
+    ``default`` show it. Inside an ``optional`` group (a representative) no field is marked required.
     """
     errors = errors or {}
     required = set(schema.get("required", []))
@@ -95,11 +95,12 @@ def fields(schema: dict, raw: dict, errors: dict[str, str] | None = None, defaul
         name = prefix + key
         kind = _kind(prop)
         item = Field(name=name, kind="text", label=prop.get("title", key), id=field_id(name),
-                     help=prop.get("description"), required=key in required, error=errors.get(name))
+                     help=prop.get("description"), required=key in required and not optional,
+                     error=errors.get(name))
         value = raw.get(name)
         if kind == "object":
             item.kind = "group"
-            item.children = fields(prop, raw, errors, defaults, prefix=name + ".")
+            item.children = fields(prop, raw, errors, defaults, prefix=name + ".", optional=not item.required)
         elif kind == "array":
             items = prop.get("items", {})
             chosen = value if isinstance(value, list) else ([value] if value else [])

@@ -33,6 +33,7 @@ def test_the_form_shows_every_field_with_its_label(client, staff):
     assert re.search(r'<fieldset class="veldgroep" id="veld-adres">\s*<legend>Adres <span class="verplicht">', page)
     assert '<label for="veld-adres-postcode">' in page and 'name="adres.postcode"' in page
     assert 'name="vertegenwoordiger.relatie"' in page and "<legend>Vertegenwoordiger</legend>" in page
+    assert '<label for="veld-vertegenwoordiger-relatie">Relatie tot de inwoner</label>' in page  # optional group
     assert '<option value="mondeling">Aan de balie (mondeling)</option>' in page
     assert '<option value="inwoner" selected>De inwoner zelf</option>' in page
     assert "9 cijfers (elfproef)" in page and 'aria-describedby="veld-bsn-hulp"' in page
