@@ -88,6 +88,13 @@
         mark(process);
         title.textContent = process.name;
         summary.textContent = describe(process);
+        // The drawing is one picture to a screen reader (its name says what it shows); the canvas stays
+        // focusable so the keyboard can move and zoom it.
+        var svg = canvasBox.querySelector("svg");
+        if (svg) {
+          svg.setAttribute("role", "img");
+          svg.setAttribute("aria-label", summary.textContent);
+        }
         figure.classList.remove("laadt");
         figure.classList.add("geladen");
       })
