@@ -83,9 +83,9 @@ def _refused(error: AppError):
     db.session.rollback()
     if isinstance(error, Forbidden):
         _log_refusal(error)
-    status = error.status_code
-    return render_template("inwoner/fout.html", melding=error.message, status=status,
-                           terug=_back_link() if status not in (401, 403) else None), status
+    link_refused = isinstance(error, links.LinkRefused)
+    return render_template("inwoner/fout.html", melding=error.message, status=error.status_code, link_fout=link_refused,
+                           terug=None if link_refused else _back_link()), error.status_code
 
 
 @bp.errorhandler(HTTPException)

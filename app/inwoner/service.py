@@ -23,6 +23,7 @@ from . import links, texts
 SIGN_TASK = "verslag_ondertekenen"
 PLAN_EVENT = "persoonlijk_plan_ontvangen"
 MAX_TEXT = 5000
+CHANGED = "Dat lukte nu niet, want uw zaak is net veranderd. Open uw link opnieuw en kijk wat er nu kan."
 
 
 def issue_link(settings: Settings, case_id, actor: Actor) -> links.Link:
@@ -103,7 +104,11 @@ def sign_verslag(settings: Settings, actor: Actor, task_id: str, form) -> Case:
     if opmerkingen:
         answers["opmerkingen"] = opmerkingen
     # The date that starts the beslistermijn is today; the case service sets it for a resident.
-    return complete_task(settings, task_id, answers, actor)
+    db.session.rollback()  # step in a fresh transaction: the case row must be read under its lock
+    try:
+        return complete_task(settings, task_id, answers, actor)
+    except Conflict:
+        raise Conflict(CHANGED) from None
 
 
 def hand_in_plan(settings: Settings, actor: Actor, form) -> Case:
@@ -117,7 +122,12 @@ def hand_in_plan(settings: Settings, actor: Actor, form) -> Case:
     terms = {d.name: d for d in db.session.scalars(select(Deadline).where(Deadline.case_id == case.id))}
     if _plan_window(terms, _waiting(settings, case), _today()) is None:
         raise Conflict("U kunt nu geen persoonlijk plan meer inleveren. De termijn daarvoor is voorbij.")
-    return deliver_event(settings, case.id, PLAN_EVENT, {"plan": plan}, actor)
+    case_id = case.id
+    db.session.rollback()  # step in a fresh transaction: the case row must be read under its lock
+    try:
+        return deliver_event(settings, case_id, PLAN_EVENT, {"plan": plan}, actor)
+    except Conflict:
+        raise Conflict(CHANGED) from None
 
 
 def check_task(actor: Actor, task_id: str) -> None:

@@ -59,7 +59,7 @@ STAND = {
 WACHT = {
     "persoonlijk_plan_ontvangen": Stand("U kunt een persoonlijk plan inleveren",
                                         "Wilt u zelf opschrijven welke hulp u nodig heeft? Dat kan hieronder. "
-                                        "Daarna plannen wij het gesprek met u."),
+                                        "Wij bespreken uw plan in het gesprek."),
     "zorg_gestart": Stand("De hulp begint binnenkort",
                           "Een zorgaanbieder gaat u helpen. De zorgaanbieder neemt contact met u op."),
     "bezwaar_ingediend": Stand("Wij hebben een besluit genomen", "U hebt een brief gekregen met ons besluit."),

@@ -232,3 +232,19 @@ def test_only_a_klantmanager_makes_a_link(app, client, users, settings):
     assert db.session.scalars(select(AccessLog).where(AccessLog.case_id == case_id, AccessLog.kind == "geweigerd")).one().actor == "bes"
     assert not db.session.scalars(select(AuditEvent).where(AuditEvent.kind == "inwonerlink")).all()
     assert client.get("/zaken/999/inwonerlink").status_code == 403
+
+
+def test_every_demo_case_has_a_resident_page(sqlite_app):
+    from app.demo import load_demo
+    from app.inwoner import links
+    from app.models import Case
+
+    settings = sqlite_app.extensions["wmo"]
+    load_demo(settings)
+    client = sqlite_app.test_client()
+    seen = set()
+    for case in db.session.scalars(select(Case).order_by(Case.id)).all():
+        page = client.get(f"/inwoner/{links.make(settings, case.id).token}")
+        assert page.status_code == 200, case.id
+        seen.add(re.search(r'class="stand"><strong>([^<]+)', page.data.decode()).group(1))
+    assert {"Lees het verslag en onderteken het", "Wij bekijken uw aanvraag", "U krijgt hulp"} <= seen
