@@ -108,7 +108,8 @@ def termijnen(terms: dict, data: dict, today: date) -> list[Uitleg]:
         result.append(Uitleg(
             "Onderzoek",
             f"Het onderzoek had uiterlijk {datum(onderzoek.due)} klaar moeten zijn. Dat is niet gelukt. "
-            "U mag de hulp nu meteen aanvragen, ook zonder verslag.", let_op=True))
+            "U mag de hulp nu meteen aanvragen, ook zonder verslag. Neem daarvoor contact op met de gemeente.",
+            let_op=True))
     beslis, beslis_status = status("beslistermijn")
     verlengd = " Wij hebben deze termijn verlengd. U hebt daarover een brief gekregen." if data.get("verdaging_weken") else ""
     if beslis_status == "open":
@@ -121,7 +122,7 @@ def termijnen(terms: dict, data: dict, today: date) -> list[Uitleg]:
             "Besluit",
             f"Wij hadden uiterlijk {datum(beslis.due)} moeten beslissen. Dat is niet gelukt.{verlengd} "
             "U mag ons een brief sturen waarin u vraagt om snel te beslissen (een ingebrekestelling). "
-            "Beslissen wij dan nog steeds niet op tijd? Dan krijgt u geld van ons (een dwangsom).", let_op=True))
+            "Beslissen wij daarna niet binnen 2 weken? Dan moeten wij u geld betalen (een dwangsom).", let_op=True))
     elif beslis_status == "met":
         result.append(Uitleg("Besluit", f"Wij hebben op {datum(beslis.met_on)} een besluit genomen en u een brief gestuurd."))
     bezwaar, bezwaar_status = status("bezwaartermijn")
