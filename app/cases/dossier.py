@@ -150,7 +150,7 @@ def _event(route, names: dict, event: dict) -> dict:
     elif kind == "gebeurtenis":
         what, labels = f"Gebeurtenis: {_event_title(route, name)}", _labels(route, f"events/{name}.json")
     elif kind == "timer":
-        what = "Termijn verstreken: " + ", ".join(names.get(n.strip(), n.strip()) for n in name.split(","))
+        what = "Timer afgegaan: " + ", ".join(names.get(n.strip(), n.strip()) for n in name.split(","))
     else:
         what = f"{kind}: {name}"
     return {

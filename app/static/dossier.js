@@ -50,7 +50,8 @@
       return (element && element.businessObject.name) || id;
     });
     return "Diagram: " + process.name + ". " + process.completed.length + " stappen afgerond. " +
-      (names.length ? "Nu: " + names.join(", ") + "." : "Hier staat de zaak nu niet.");
+      (names.length ? "Nu: " + names.join(", ") + "." :
+        (markers.steps.length ? "Hier staat de zaak nu niet." : "De route is afgerond."));
   }
 
   function select(processId) {
@@ -72,7 +73,8 @@
     select(processId);
     figure.dataset.proces = processId;
     figure.classList.add("laadt");
-    return fetch(figure.dataset.xml.replace("__proces__", encodeURIComponent(processId)), { credentials: "same-origin" })
+    var url = figure.dataset.xml.replace("__proces__", encodeURIComponent(processId));
+    return fetch(url, { credentials: "same-origin" })
       .then(function (response) {
         if (!response.ok) {
           throw new Error("diagram niet geladen (" + response.status + ")");

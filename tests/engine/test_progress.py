@@ -50,7 +50,8 @@ def test_a_case_past_the_melding_stands_at_gesprek_plannen(route, at_gesprek_pla
     found = _by_id(progress)
     # The melding process is done, from start to end; nothing of it is active.
     melding = found["wmo_melding"]
-    assert {"start_melding", "melding_registreren", "ontvangstbevestiging_versturen", "einde_melding"} <= set(melding.completed)
+    done = {"start_melding", "melding_registreren", "ontvangstbevestiging_versturen", "einde_melding"}
+    assert done <= set(melding.completed)
     assert melding.active == [] and melding.watching == []
     # The main process: the melding call activity done, the onderzoek call activity running, its term watched.
     main = found["wmo_route"]

@@ -102,6 +102,7 @@ def test_dossier_shows_the_dwangsom_once_it_runs(client, users, settings):
     with clock.at(datetime(2026, 12, 10, 12, tzinfo=clock.AMSTERDAM)):
         page = client.get(f"/zaken/{case_id}").data.decode()
     assert re.search(r'termijn-verstreken" data-termijn="beslistermijn"', page)
+    assert "Timer afgegaan: Beslistermijn nadert, Beslistermijn verstreken" in page and "systeem (termijnbewaking)" in page
     dwangsom = page[page.index('id="dwangsom"'):]
     # Beslistermijn to 16 Nov, notice on 18 Nov: the dwangsom runs from 3 Dec, 8 days of € 23 by 10 Dec.
     assert "Ingebrekestelling ontvangen op 18-11-2026" in dwangsom and "03-12-2026" in dwangsom
@@ -109,7 +110,8 @@ def test_dossier_shows_the_dwangsom_once_it_runs(client, users, settings):
 
 
 def test_bsn_is_masked_and_resident_text_is_escaped(client, users, settings):
-    case_id = new_case(settings, naam="<script>alert('naam')</script>", hulpvraag="<b>hulp</b> & <img src=x onerror=alert(1)>")
+    case_id = new_case(settings, naam="<script>alert('naam')</script>",
+                       hulpvraag="<b>hulp</b> & <img src=x onerror=alert(1)>")
     [bsn] = demo_bsns(1)
     login(client, "km")
     page = read(client, f"/zaken/{case_id}").data.decode()
