@@ -99,6 +99,9 @@ def termijnen(terms: dict, data: dict, today: date) -> list[Uitleg]:
             f"U kunt tot en met {datum(plan.due)} een persoonlijk plan inleveren. In dat plan schrijft u zelf op "
             "welke hulp u nodig heeft. Dat mag, het hoeft niet.", let_op=True))
     onderzoek, onderzoek_status = status("onderzoek")
+    if plan_status == "met" and onderzoek_status != "met":
+        result.append(Uitleg("Persoonlijk plan", f"Wij hebben uw persoonlijk plan ontvangen op {datum(plan.met_on)}. "
+                             "Wij gebruiken het in het onderzoek."))
     if onderzoek_status == "open":
         result.append(Uitleg(
             "Onderzoek",

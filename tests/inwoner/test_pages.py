@@ -204,6 +204,7 @@ def test_persoonlijk_plan_within_the_window_and_not_after(app, client, users, se
         assert done.status_code == 302
         after = client.get(link).data.decode()
     assert "persoonlijk plan ontvangen" in after and "Plan inleveren</button>" not in after
+    assert "Wij hebben uw persoonlijk plan ontvangen op 4 november 2026." in after
     step = db.session.scalars(select(AuditEvent).where(AuditEvent.case_id == case_id).order_by(AuditEvent.id.desc())).first()
     assert step.actor == "inwoner" and step.name == "persoonlijk_plan_ontvangen"
     assert db.session.get(Deadline, (case_id, "persoonlijk_plan")).met_on == date(2026, 11, 4)
