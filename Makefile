@@ -36,6 +36,8 @@ db: install
 bench: install
 	$(BIN)/python bench/timers_sweep.py
 	$(BIN)/python bench/timers_sweep.py --url "$${WMO_BENCH_POSTGRES:-postgresql+psycopg://postgres@127.0.0.1:5432/test}"
+	$(BIN)/python bench/inbox.py
+	$(BIN)/python bench/inbox.py --url "$${WMO_BENCH_POSTGRES:-postgresql+psycopg://postgres@127.0.0.1:5432/test}"
 
 clean:
 	rm -rf $(VENV) node_modules instance

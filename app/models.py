@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from .db import UTCDateTime, db, utcnow
@@ -55,7 +55,15 @@ class Task(db.Model):
     """A user task of a case: open while ``closed_at`` is null (the inbox reads only this)."""
 
     __tablename__ = "task"
-    __table_args__ = (Index("ix_task_open_lane_due", "closed_at", "lane", "due"),)
+    __table_args__ = (
+        Index("ix_task_open_lane_due", "closed_at", "lane", "due"),  # inbox counts
+        # Inbox pages in due order without a sort: partial, because PostgreSQL will not order by the columns after an IS NULL.
+        Index("ix_task_open_due", "due", "opened_at", "id",
+              postgresql_where=text("closed_at IS NULL"), sqlite_where=text("closed_at IS NULL")),
+        Index("ix_task_open_claimed", "closed_at", "claimed_by"),  # the team view's open tasks per colleague
+        Index("ix_task_open_name", "closed_at", "name", "lane", "due"),  # the task type filter
+        Index("ix_task_open_signaal", "closed_at", "signaal", "due"),  # the term signal filter
+    )
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True)  # SpiffWorkflow task id
     case_id: Mapped[int] = mapped_column(ForeignKey("wmo_case.id"), index=True)

@@ -28,6 +28,27 @@ def sweep(app) -> int:
             return 0
 
 
+STATISTICS_HOURS = 1
+
+
+def refresh_statistics(app) -> None:
+    """SQLite: refresh the planner's statistics (ANALYZE), so the inbox walks its due-date index at any size.
+
+    PostgreSQL's autovacuum does this by itself.
+    """
+    from sqlalchemy import text
+
+    from app.db import db
+
+    with app.app_context():
+        try:
+            if db.engine.dialect.name == "sqlite":
+                with db.engine.begin() as connection:
+                    connection.execute(text("ANALYZE"))
+        except Exception:
+            log.exception("ANALYZE failed; retrying in an hour")
+
+
 def start_ticker(app) -> BackgroundScheduler | None:
     """Start the in-process timer worker (not in Werkzeug's reloader parent)."""
     if app.debug and os.environ.get("WERKZEUG_RUN_MAIN") != "true":
@@ -36,6 +57,7 @@ def start_ticker(app) -> BackgroundScheduler | None:
     scheduler = BackgroundScheduler(timezone="UTC")
     scheduler.add_job(sweep, "interval", seconds=settings.timer_interval, args=[app],
                       max_instances=1, coalesce=True, next_run_time=datetime.now(timezone.utc))
+    scheduler.add_job(refresh_statistics, "interval", hours=STATISTICS_HOURS, args=[app], max_instances=1, coalesce=True)
     scheduler.start()
     app.extensions["wmo_scheduler"] = scheduler
     return scheduler
@@ -45,7 +67,11 @@ def run_forever(app) -> None:
     """Run only the timer worker, in the foreground (``wmo timers run``)."""
     interval = app.extensions["wmo"].timer_interval
     log.info("timer worker started, every %s s", interval)
+    analysed = 0.0
     while True:
         started = time.monotonic()
+        if started - analysed > STATISTICS_HOURS * 3600:
+            refresh_statistics(app)
+            analysed = started
         sweep(app)
         time.sleep(max(0.0, interval - (time.monotonic() - started)))

@@ -1,7 +1,7 @@
 """Thin routes for the web pages: parse the form, call a service, render or redirect."""
 from __future__ import annotations
 
-from flask import flash, g, redirect, render_template, request, url_for
+from flask import current_app, flash, g, redirect, render_template, request, url_for
 
 from ..access.service import mask_bsn
 from ..auth.service import actor_for_login
@@ -52,14 +52,14 @@ def index():
 @login_required
 def werkvoorraad():
     filters = inbox.Filters.parse(request.args)
-    return render_template("web/werkvoorraad.html", filters=filters, **inbox.inbox(g.actor, filters))
+    return render_template("web/werkvoorraad.html", filters=filters, **inbox.inbox(current_app.extensions["wmo"], g.actor, filters))
 
 
 @bp.get("/team")
 @login_required
 def team():
     filters = inbox.Filters.parse(request.args)
-    return render_template("web/team.html", filters=filters, **inbox.team(g.actor, filters))
+    return render_template("web/team.html", filters=filters, **inbox.team(current_app.extensions["wmo"], g.actor, filters))
 
 
 @bp.post("/taken/<task_id>/toewijzen")

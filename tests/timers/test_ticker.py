@@ -41,3 +41,14 @@ def test_scheduler_in_the_web_process_sweeps(sqlite_app):
         assert db.session.scalar(select(func.count()).select_from(Timer)) == 0
     finally:
         scheduler.shutdown(wait=True)
+
+
+def test_the_worker_refreshes_sqlites_planner_statistics(sqlite_app):
+    from sqlalchemy import text
+
+    from timers.ticker import refresh_statistics
+
+    create_case(sqlite_app.extensions["wmo"], "999990019", date(2026, 1, 5))
+    refresh_statistics(sqlite_app)
+    tables = {row[0] for row in db.session.execute(text("SELECT tbl FROM sqlite_stat1"))}
+    assert {"task", "wmo_case"} <= tables  # the inbox's index choice rests on these

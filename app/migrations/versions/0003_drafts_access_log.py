@@ -1,4 +1,4 @@
-"""Task drafts ("opslaan als concept") and the access log of personal data (AVG).
+"""Task drafts ("opslaan als concept"), the access log of personal data (AVG), inbox indexes for 100,000 open tasks.
 
 Revision ID: 0003
 Revises: 0002
@@ -38,9 +38,18 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_access_log")),
     )
     op.create_index(op.f("ix_access_log_case_id"), "access_log", ["case_id"])
+    op.create_index("ix_task_open_due", "task", ["due", "opened_at", "id"],
+                    postgresql_where=sa.text("closed_at IS NULL"), sqlite_where=sa.text("closed_at IS NULL"))
+    op.create_index("ix_task_open_claimed", "task", ["closed_at", "claimed_by"])
+    op.create_index("ix_task_open_name", "task", ["closed_at", "name", "lane", "due"])
+    op.create_index("ix_task_open_signaal", "task", ["closed_at", "signaal", "due"])
 
 
 def downgrade() -> None:
+    op.drop_index("ix_task_open_signaal", table_name="task")
+    op.drop_index("ix_task_open_name", table_name="task")
+    op.drop_index("ix_task_open_claimed", table_name="task")
+    op.drop_index("ix_task_open_due", table_name="task")
     op.drop_index(op.f("ix_access_log_case_id"), table_name="access_log")
     op.drop_table("access_log")
     op.drop_table("task_draft")
