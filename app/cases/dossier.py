@@ -28,6 +28,7 @@ STEP_KINDS = {
     "wait": "wacht",
 }
 INWONERLINK_TASK = "verslag_ondertekenen"
+SYSTEM_FIELDS = frozenset({"case_id", "gemeente"})  # set by the app at the start, not news in a timeline
 
 
 def _require_caseworker(actor: Actor) -> None:
@@ -161,7 +162,7 @@ def _event(route, names: dict, event: dict) -> dict:
         "what": what,
         "changes": [
             {"field": key, "label": labels.get(key) or key.replace("_", " ").capitalize(), "value": _value(key, value)}
-            for key, value in (event["changes"] or {}).items()
+            for key, value in (event["changes"] or {}).items() if key not in SYSTEM_FIELDS
         ],
     }
 
