@@ -22,6 +22,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 ROOT = Path(__file__).resolve().parents[2]
 WMO = Path(sys.executable).parent / "wmo"
@@ -84,11 +85,13 @@ class LiveServer:
 
     def prepare(self) -> None:
         self.run("db", "upgrade")
-        for line in self.run("demo", "load").splitlines():
+        output = self.run("demo", "load")
+        for line in output.splitlines():
             match = re.match(r"\s+(\S+)\s+wachtwoord \S+\s+API-token (\S+)", line)
             if match:
                 self.tokens[match.group(1)] = match.group(2)
         assert set(self.tokens) == set(ROLES), f"demo load gave tokens for {sorted(self.tokens)}"
+        self.demo_cases = int(re.search(r"(\d+) demozaken", output).group(1))
 
     def start(self) -> None:
         self.log = open(self.log_path, "w")
@@ -141,6 +144,14 @@ class LiveServer:
         assert status == 200, body
         return body["tasks"]
 
+    def demo_task(self, name: str) -> dict:
+        """An open task named ``name`` of one of the demo cases (made before any test ran)."""
+        status, body = self.api("GET", "/api/v1/tasks?limit=500", "teamleider")
+        assert status == 200, body
+        found = [t for t in body["tasks"] if t["name"] == name and t["case_id"] <= self.demo_cases]
+        assert found, f"no demo case has an open task {name}"
+        return found[0]
+
     def case(self, case_id: int) -> dict:
         status, body = self.api("GET", f"/api/v1/cases/{case_id}", "teamleider")
         assert status == 200, body
@@ -185,8 +196,8 @@ class Problems:
         self.allowed_statuses.update(statuses)
 
 
-@pytest.fixture
-def page(browser, live_server, request):
+def _watched_page(browser, live_server):
+    """A page in a fresh context (no cookies) that records every problem in ``page.problems``."""
     context = browser.new_context(base_url=live_server.url, viewport=WIDE, locale="nl-NL")
     page = context.new_page()
     page.set_default_timeout(10_000)
@@ -214,10 +225,32 @@ def page(browser, live_server, request):
     page.on("pageerror", lambda error: problems.items.append(f"uncaught script error: {error}"))
     page.on("response", on_response)
     page.on("dialog", on_dialog)
-    yield page
-    context.close()
-    if problems.items:
-        pytest.fail("the page had problems:\n  " + "\n  ".join(problems.items), pytrace=False)
+    return context, page
+
+
+@pytest.fixture
+def new_page(browser, live_server):
+    """Make pages, each in its own fresh context (a second user, a resident); each is watched for problems."""
+    made = []
+
+    def make():
+        context, page = _watched_page(browser, live_server)
+        made.append((context, page))
+        return page
+
+    yield make
+    found = []
+    for context, page in made:
+        context.close()
+        found.extend(page.problems.items)
+    if found:
+        pytest.fail("the page had problems:\n  " + "\n  ".join(found), pytrace=False)
+
+
+@pytest.fixture
+def page(new_page):
+    """A fresh, watched page: a console error, CSP violation, dialog, failed resource or 5xx fails the test."""
+    return new_page()
 
 
 def login(page, user: str, secret: str | None = None) -> None:
@@ -268,8 +301,12 @@ def axe(page) -> list[str]:
     return lines
 
 
-def check_page(page, what: str) -> None:
-    """The page is Dutch, passes axe (no serious/critical) and does not overflow, at 1280 px and on a phone."""
+def check_page(page, what: str, found: list[str] | None = None) -> None:
+    """The page is Dutch, passes axe (no serious/critical) and does not overflow, at 1280 px and on a phone.
+
+    With ``found``, the problems are added to that list instead of failing at once (a long walk through
+    the pages then reports every page's problems at its end, and still checks the route itself).
+    """
     problems = []
     if page.evaluate("() => document.documentElement.lang") != "nl":
         problems.append('<html> has no lang="nl"')
@@ -287,4 +324,26 @@ def check_page(page, what: str) -> None:
                                 f"{overflow['width']}; widest: {', '.join(overflow['wide'])}")
     finally:
         page.set_viewport_size(WIDE)
-    assert not problems, f"{what} ({page.url}):\n  " + "\n  ".join(problems)
+    report = f"{what} ({page.url}):\n  " + "\n  ".join(problems)
+    if found is not None and problems:
+        found.append(report)
+        return
+    assert not problems, report
+
+
+def veld(scope, label: str):
+    """The control labelled ``label`` (a required one's label ends in " (verplicht)")."""
+    return scope.get_by_label(re.compile(rf"^{re.escape(label)}( \(verplicht\))?$"))
+
+
+def kies(scope, vraag: str, antwoord: str) -> None:
+    """Answer a ja/nee question (a fieldset whose legend is ``vraag``) with "Ja" or "Nee"."""
+    scope.get_by_role("group", name=re.compile(rf"^{re.escape(vraag)}( \(verplicht\))?$")).get_by_label(
+        antwoord, exact=True).check()
+
+
+def afronden(page) -> None:
+    """Complete the task on the task page; back on the inbox with the flash."""
+    page.get_by_role("button", name="Taak afronden").click()
+    expect(page.get_by_role("status").filter(has_text="Taak afgerond.")).to_be_visible()
+    expect(page).to_have_url(re.compile(r"/werkvoorraad$"))

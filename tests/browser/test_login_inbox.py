@@ -113,3 +113,22 @@ def test_claim_and_release_from_the_inbox(page, live_server):
     row = page.get_by_role("row").filter(has_text="K. Oppakker")
     expect(row.get_by_role("button", name="Oppakken")).to_be_visible()
 
+
+
+def test_the_teamleider_gives_a_task_to_a_colleague(page, new_page, live_server):
+    case_id = live_server.new_case("T. Toewijzing")
+    login(page, "teamleider")
+    page.get_by_role("navigation", name="Hoofdmenu").get_by_role("link", name="Team").click()
+    expect(page.get_by_role("heading", level=1, name="Werk van het team")).to_be_visible()
+    check_page(page, "team view")
+    page.get_by_label(f"Toewijzen aan (taak Gesprek plannen, zaak {case_id})").select_option("klantmanager")
+    page.get_by_role("row").filter(has_text="T. Toewijzing").get_by_role("button", name="Toewijzen").click()
+    expect(page.get_by_role("status")).to_have_text("Taak toegewezen aan klantmanager.")
+    expect(page.get_by_label(f"Toewijzen aan (taak Gesprek plannen, zaak {case_id})")).to_have_value("klantmanager")
+
+    colleague = new_page()
+    login(colleague, "klantmanager")
+    colleague.get_by_label("Alleen door mij opgepakt").check()
+    colleague.get_by_role("button", name="Filteren").click()
+    row = colleague.get_by_role("row").filter(has_text="T. Toewijzing")
+    expect(row.get_by_role("button", name="Vrijgeven")).to_be_visible()
