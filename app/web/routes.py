@@ -43,6 +43,11 @@ def logout():
     return redirect(url_for("web.login"))
 
 
+@bp.get("/favicon.ico")
+def favicon():
+    return redirect(url_for("static", filename="favicon.svg"), 301)
+
+
 @bp.get("/")
 def index():
     return redirect(url_for("web.werkvoorraad"))
