@@ -175,6 +175,9 @@ def test_klantmanager_gets_the_residents_link_while_the_verslag_awaits_signing(c
     assert f'href="/zaken/{case_id}/inwonerlink"' in page and "Verslag ondertekenen</a>" in page
     other = login(app.test_client(), "bes")
     assert "/inwonerlink" not in read(other, f"/zaken/{case_id}").data.decode()
+    assert read(client, f"/zaken/{case_id}/inwonerlink").status_code == 200
+    timeline = read(client, f"/zaken/{case_id}").data.decode()
+    assert "Persoonlijke link voor de inwoner gemaakt" in timeline and "Geldig tot" in timeline
 
 
 def test_claimed_task_shows_who_has_it(client, users, settings):
