@@ -69,7 +69,28 @@ def _wants_html() -> bool:
 def _html(message: str, status: int, fields: dict[str, str] | None = None):
     from flask import render_template
 
+    if request.path.startswith("/inwoner/"):  # a resident never sees the caseworkers' pages or links
+        return render_template("inwoner/fout.html", melding=message, status=status, terug=None), status
     return render_template("web/fout.html", melding=message, status=status, velden=fields or {}), status
+
+
+HTTP_DUTCH = {
+    400: "Het verzoek klopt niet.",
+    401: "U moet eerst inloggen.",
+    403: "Dit mag u niet doen.",
+    404: "Deze pagina bestaat niet.",
+    405: "Deze handeling kan hier niet.",
+    413: "Wat u stuurde is te groot (hoogstens 1 MB).",
+    415: "Dit soort gegevens kan hier niet worden verwerkt.",
+    429: "Te veel verzoeken; probeer het zo opnieuw.",
+}
+
+
+def _dutch(error: HTTPException) -> str:
+    """Werkzeug's own (English) texts become Dutch; a message the app gave itself stays as it is."""
+    if not error.description or error.description == type(error).description:
+        return HTTP_DUTCH.get(error.code or 500, "Er ging iets mis; er is niets opgeslagen.")
+    return error.description
 
 
 def _log_refusal(error: "Forbidden") -> None:
@@ -116,9 +137,10 @@ def init_app(app) -> None:
 
     @app.errorhandler(HTTPException)
     def _http_error(error: HTTPException):
+        message = _dutch(error)
         if _wants_html():
-            return _html(error.description or error.name, error.code or 500)
-        response = jsonify({"error": error.description or error.name, "fields": {}})
+            return _html(message, error.code or 500)
+        response = jsonify({"error": message, "fields": {}})
         response.status_code = error.code or 500
         return response
 

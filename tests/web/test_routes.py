@@ -124,3 +124,13 @@ def test_open_redirect_is_refused(client, users):
     response = client.post("/inloggen?next=//evil.example/", data={"gebruikersnaam": "km", "wachtwoord": "km-wachtwoord-1",
                                                                   "csrf_token": token})
     assert response.headers["Location"].endswith("/werkvoorraad")
+
+
+def test_unknown_pages_and_methods_are_refused_in_dutch(client, users):
+    page = client.get("/bestaat-niet")
+    assert page.status_code == 404 and "Deze pagina bestaat niet." in page.data.decode()
+    resident = client.get("/inwoner/abc/iets")
+    assert resident.status_code == 404 and "werkvoorraad" not in resident.data.decode()
+    api = client.get("/api/v1/bestaat-niet")
+    assert api.status_code == 404 and api.json == {"error": "Deze pagina bestaat niet.", "fields": {}}
+    assert client.put("/inloggen").status_code == 405
