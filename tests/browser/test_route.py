@@ -77,6 +77,7 @@ def test_a_case_from_melding_to_beschikking(page, new_page):
 
     # The klantmanager plans the gesprek, holds it and writes the verslag.
     open_task(page, case_id, "Gesprek plannen")
+    planned = page.url
     check_once("task form")
     kies(page, "Is een gesprek nodig?", "Ja")
     veld(page, "Datum gesprek").fill((today + timedelta(days=3)).isoformat())
@@ -167,4 +168,23 @@ def test_a_case_from_melding_to_beschikking(page, new_page):
     wait_for_diagram(page)
     assert page.locator("#diagram-canvas .djs-element.dossier-gedaan").count() > 0, "no completed elements marked"
     check_page(page, "dossier after the besluit", problems)
+
+    # A completed task shows what was answered, and can no longer be changed.
+    logout(page)
+    login(page, "klantmanager")
+    page.goto(planned)
+    expect(page.get_by_role("status").filter(has_text="Deze taak is afgerond op")).to_contain_text("door klantmanager")
+    expect(page.get_by_role("button", name="Taak afronden")).to_have_count(0)
+    check_page(page, "completed task", problems)
+    logout(page)
+
+    # The teamleider reads in the access log who saw this resident's data, the refused included.
+    login(page, "teamleider")
+    page.goto(f"/zaken/{case_id}")
+    page.get_by_role("link", name="Inzagelogboek van deze zaak").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(f"Inzagelogboek van zaak {case_id}")
+    log = page.get_by_role("table")
+    for who in ("klantmanager", "beslisser", "inwoner"):
+        expect(log.get_by_role("cell", name=who, exact=True).first).to_be_visible()
+    check_page(page, "access log", problems)
     assert not problems, "pages of the route failed their checks:\n" + "\n".join(problems)
