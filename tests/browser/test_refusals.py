@@ -119,3 +119,12 @@ def test_a_resident_cannot_sign_another_cases_verslag(page, new_page, live_serve
     expect(resident.get_by_role("alert")).to_have_text("Deze taak hoort niet bij uw link.")
     assert [t["name"] for t in live_server.open_tasks(other)] == [other_task["name"]]
     assert "verslag_ondertekenen" in [t["name"] for t in live_server.open_tasks(case_id)]
+
+
+def test_unknown_pages_answer_in_dutch(page):
+    page.problems.allow(404)
+    login(page, "klantmanager")
+    for path in ("/bestaat-niet", "/taken/00000000-0000-0000-0000-000000000000", "/zaken/999999"):
+        page.goto(path)
+        expect(page.get_by_role("heading", name="Dat lukte niet")).to_be_visible()
+        check_page(page, f"not found: {path}")
