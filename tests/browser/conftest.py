@@ -244,7 +244,11 @@ def new_page(browser, live_server):
         context.close()
         found.extend(page.problems.items)
     if found:
-        pytest.fail("the page had problems:\n  " + "\n  ".join(found), pytrace=False)
+        report = "the page had problems:\n  " + "\n  ".join(found)
+        if any(re.match(r"5\d\d from", item) for item in found):
+            tail = live_server.log_path.read_text(errors="replace").splitlines()[-40:]
+            report += "\n\nlast lines of the server's log:\n" + "\n".join(tail)
+        pytest.fail(report, pytrace=False)
 
 
 @pytest.fixture

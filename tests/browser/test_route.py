@@ -7,6 +7,7 @@ from playwright.sync_api import expect
 from .conftest import afronden, check_page, kies, login, logout, veld
 
 NAAM = "R. van Route"
+VOORSTEL = "Hulp bij het huishouden, <b>zorg in natura</b>.<script>alert(3)</script>"  # HTML stays text
 
 
 def open_task(page, case_id: int, title: str) -> None:
@@ -101,7 +102,7 @@ def test_a_case_from_melding_to_beschikking(page, new_page):
 
     open_task(page, case_id, "Verslag opstellen")
     veld(page, "Uitkomst van het onderzoek").fill("Mevrouw kan het huis niet meer zelf schoonhouden.")
-    veld(page, "Voorstel").fill("Hulp bij het huishouden, zorg in natura.")
+    veld(page, "Voorstel").fill(VOORSTEL)
     veld(page, "Omvang").fill("3 uur per week")
     afronden(page)
 
@@ -111,6 +112,8 @@ def test_a_case_from_melding_to_beschikking(page, new_page):
     resident.goto(link)
     verslag = resident.get_by_role("region", name="Het verslag van uw gesprek")
     expect(verslag).to_contain_text("Mevrouw kan het huis niet meer zelf schoonhouden.")
+    expect(verslag).to_contain_text(VOORSTEL)
+    assert resident.locator("main b, main script").count() == 0, "HTML in the verslag became elements"
     resident.get_by_label("Ja, ik ben het eens met het verslag").check()
     resident.get_by_label("Ja, ik vraag de hulp aan").check()
     resident.get_by_role("button", name="Verslag ondertekenen").click()
