@@ -135,3 +135,25 @@ def test_the_teamleider_gives_a_task_to_a_colleague(page, new_page, live_server)
     colleague.get_by_role("button", name="Filteren").click()
     row = colleague.get_by_role("row").filter(has_text="T. Toewijzing")
     expect(row.get_by_role("button", name="Vrijgeven")).to_be_visible()
+
+
+def test_the_inbox_works_on_a_phone(page, live_server):
+    from .conftest import PHONE
+
+    live_server.new_case("F. Telefoon")
+    page.set_viewport_size(PHONE)
+    login(page, "klantmanager")
+    page.get_by_label("Taak").select_option(label="Gesprek plannen")
+    page.get_by_role("button", name="Filteren").click()
+    row = page.get_by_role("row").filter(has_text="F. Telefoon")
+    button = row.get_by_role("button", name="Oppakken")
+    box = button.bounding_box()
+    assert box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"], f"the button is off screen: {box}"
+    button.click()
+    expect(page.get_by_role("status")).to_have_text("Taak opgepakt.")
+    page.get_by_role("row").filter(has_text="F. Telefoon").get_by_role("link", name="Gesprek plannen").click()
+    expect(page.get_by_role("heading", level=1, name="Gesprek plannen")).to_be_visible()
+    afronden = page.get_by_role("button", name="Taak afronden")
+    afronden.scroll_into_view_if_needed()
+    box = afronden.bounding_box()
+    assert box["x"] + box["width"] <= PHONE["width"], f"'Taak afronden' is off screen: {box}"
