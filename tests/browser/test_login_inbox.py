@@ -70,6 +70,8 @@ def test_wrong_password_is_refused_in_dutch(page):
 
 def test_logout_ends_the_session(page):
     login(page, "klantmanager")
+    [cookie] = page.context.cookies()
+    assert cookie["httpOnly"] and cookie["sameSite"] == "Lax", cookie  # scripts cannot read the session
     logout(page)
     expect(page.get_by_role("heading", name="Inloggen")).to_be_visible()
     page.goto("/werkvoorraad")
