@@ -28,12 +28,14 @@ def create_app(settings: Settings | None = None, start_timers: bool = False) -> 
     from .api import bp as api_bp
     from .inwoner import bp as inwoner_bp
     from .inwoner import link_bp as inwonerlink_bp
+    from .processbeheer import bp as processbeheer_bp
     from .web import bp as web_bp
 
     app.register_blueprint(api_bp)
     app.register_blueprint(web_bp)
     app.register_blueprint(inwoner_bp)
     app.register_blueprint(inwonerlink_bp)
+    app.register_blueprint(processbeheer_bp)
     if start_timers and settings.timers_enabled:
         from timers.ticker import start_ticker
 
