@@ -90,6 +90,26 @@ class Timer(db.Model):
     due_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
 
 
+class Wait(db.Model):
+    """Where a case stands besides its user tasks: an event it waits for, a call activity it is inside.
+
+    Open while ``left_at`` is null; rebuilt after every step like ``task``, so the process owner's
+    heatmap counts cases per element, and how long they stay, without loading a workflow.
+    """
+
+    __tablename__ = "wait"
+    __table_args__ = (Index("ix_wait_open_name", "left_at", "name"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("wmo_case.id"), index=True)
+    task_id: Mapped[str] = mapped_column(String(36))  # SpiffWorkflow task id
+    process_id: Mapped[str] = mapped_column(String(100))
+    name: Mapped[str] = mapped_column(String(100))  # BPMN id, e.g. wacht_op_plan
+    kind: Mapped[str] = mapped_column(String(16))  # timer | message | wacht | deelproces
+    since: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    left_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
 class Deadline(db.Model):
     """A term of a case with its last day; its status follows from ``met_on`` and today."""
 

@@ -20,7 +20,7 @@ from ..db import db, utcnow
 from ..engine import clock
 from ..errors import Conflict, Forbidden, InvalidInput, NotFound, ProcessError
 from ..models import AuditEvent, Case, Deadline, Task, TaskDraft, Timer
-from . import deadlines
+from . import deadlines, waits
 
 MELDING_FORM = "melding.json"
 # Resident data stays in the case row; the workflow gets only what the route needs.
@@ -191,6 +191,19 @@ def get_case(case_id) -> Case:
     return case
 
 
+def lock_case(case_id: int) -> Case:
+    """Begin a step on a case: lock its row (FOR UPDATE; SQLite has one writer) and return it."""
+    return _lock(case_id)
+
+
+def save_step(case, workflow, route, step, actor: Actor, kind: str, name: str, task_id=None) -> None:
+    """Store a step a use case elsewhere took on a locked case: state, projections, audit, one commit.
+
+    ``route`` is the version the case runs on after the step; Conflict when another step came first.
+    """
+    _save(case, workflow, route, step, actor, kind, name, task_id)
+
+
 def _lock(case_id: int) -> Case:
     case = db.session.scalar(select(Case).where(Case.id == case_id).with_for_update())
     if case is None:
@@ -229,6 +242,7 @@ def _write(case, workflow, route, step, actor: Actor, kind, name, task_id) -> No
     _rebuild_deadlines(case, terms)
     _rebuild_tasks(case, workflow, route.definition, terms, actor, task_id)
     _rebuild_timers(case, workflow)
+    waits.rebuild_waits(case, workflow)
     db.session.add(AuditEvent(
         case_id=case.id, actor=actor.username, kind=kind, name=name, task_id=task_id,
         changes=changes, process_hash=route.version.hash,
@@ -261,7 +275,8 @@ def _rebuild_tasks(case, workflow, definition, terms, actor: Actor, completed_id
             row.closed_by = actor.username if row.id == completed_id else "vervallen"
             db.session.execute(delete(TaskDraft).where(TaskDraft.task_id == row.id))  # a concept ends with its task
             continue
-        ready.pop(row.id)
+        found = ready.pop(row.id)
+        row.title, row.lane = found.title, found.lane  # a newer version may rename a task or move it to another lane
         term = governing(row.name)
         row.signaal = data.get(f"{term}_signaal") if term else None
     for task in ready.values():
