@@ -10,7 +10,10 @@ from sqlalchemy import func, select
 from ..auth.service import Actor
 from ..db import db
 from ..engine import clock
+from ..engine.definitions import MAIN_PROCESS
+from ..errors import NotFound
 from ..models import Case, ProcessVersion
+from . import diff
 
 OWNER = frozenset({"procesbeheerder"})
 
@@ -81,3 +84,115 @@ def _version_row(version: ProcessVersion, counts: dict, current: bool) -> dict:
 def format_instant(value) -> str:
     """An instant as the Netherlands reads it: 01-12-2026 14:05 (Europe/Amsterdam)."""
     return value.astimezone(clock.AMSTERDAM).strftime("%d-%m-%Y %H:%M")
+
+
+def gemeente(settings, naam: str):
+    """The configuration of gemeente ``naam``; NotFound when it is not configured."""
+    from ..config import ConfigError
+
+    if naam != settings.gemeente and naam not in settings.raw.get("gemeenten", {}):
+        raise NotFound(f"gemeente {naam} is hier niet ingesteld")
+    try:
+        return settings.gemeente_config(naam)
+    except ConfigError as error:
+        raise NotFound(f"gemeente {naam} is hier niet ingesteld: {error}") from None
+
+
+def get_version(naam: str, version_id: int) -> ProcessVersion:
+    """A stored version of gemeente ``naam``; NotFound for another gemeente's or an unknown id."""
+    version = db.session.get(ProcessVersion, version_id)
+    if version is None or version.gemeente != naam:
+        raise NotFound(f"versie {version_id} van {naam} bestaat niet")
+    return version
+
+
+def newest(naam: str) -> ProcessVersion | None:
+    """The version new cases of gemeente ``naam`` start on, or None before the first deploy."""
+    return db.session.scalar(
+        select(ProcessVersion).where(ProcessVersion.gemeente == naam).order_by(ProcessVersion.id.desc()).limit(1)
+    )
+
+
+def version_page(settings, naam: str, version_id: int, shown: str | None, actor: Actor) -> dict:
+    """A version: its files with the processes or decisions in each, and the file to show."""
+    require_owner(actor)
+    config = gemeente(settings, naam)
+    version = get_version(naam, version_id)
+    counts = _case_counts()
+    latest = newest(naam)
+    files = []
+    for name in sorted(version.files):
+        files.append({"naam": name, "bpmn": name.endswith(".bpmn"), **diff.contents(name, version.files[name])})
+    if shown not in version.files:
+        shown = next((f["naam"] for f in files if f["naam"] == f"{MAIN_PROCESS}.bpmn"),
+                     files[0]["naam"] if files else None)
+    others = db.session.scalars(
+        select(ProcessVersion).where(ProcessVersion.gemeente == naam, ProcessVersion.id != version.id)
+        .order_by(ProcessVersion.id.desc())
+    ).all()
+    return {
+        "gemeente": {"naam": config.naam, "titel": config.titel},
+        "versie": _version_row(version, counts, current=latest is not None and latest.id == version.id),
+        "bestanden": files,
+        "getoond": shown,
+        "beslistabellen": diff.decision_tables(version.files[shown]) if shown and shown.endswith(".dmn") else [],
+        "andere_versies": [{"id": v.id, "kort": v.hash[:10]} for v in others],
+        "vergelijk": _compare_with(version, others),
+    }
+
+
+def _compare_with(version: ProcessVersion, others: list[ProcessVersion]) -> dict | None:
+    """The natural comparison for a version: with the one before it, or else with the newest."""
+    older = [v for v in others if v.id < version.id]
+    if older:
+        return {"van": older[0].id, "naar": version.id, "met": older[0].id}
+    if others:
+        return {"van": version.id, "naar": others[0].id, "met": others[0].id}
+    return None
+
+
+def version_file(naam: str, version_id: int, file: str, actor: Actor) -> str:
+    """The XML of one file of a stored version (the process model holds no personal data)."""
+    require_owner(actor)
+    version = get_version(naam, version_id)
+    if file not in version.files:
+        raise NotFound(f"versie {version_id} heeft geen bestand {file}")
+    return version.files[file]
+
+
+def comparison(settings, naam: str, van: int, naar: int, file: str | None, actor: Actor) -> dict:
+    """Two versions of one file side by side: what was added, removed, changed or only moved."""
+    require_owner(actor)
+    config = gemeente(settings, naam)
+    old, new = get_version(naam, van), get_version(naam, naar)
+    names = sorted(set(old.files) | set(new.files))
+    changed_files = [n for n in names if old.files.get(n) != new.files.get(n)]
+    if file not in names:
+        file = changed_files[0] if changed_files else (names[0] if names else None)
+    if file is None:
+        raise NotFound("deze versies hebben geen bestanden")
+    before, after = old.files.get(file), new.files.get(file)
+    if before is not None and after is not None:
+        changes = diff.compare(before, after)
+    else:
+        changes = []
+    return {
+        "gemeente": {"naam": config.naam, "titel": config.titel},
+        "van": _version_row(old, {}, current=False),
+        "naar": _version_row(new, {}, current=False),
+        "bestand": file,
+        "bpmn": file.endswith(".bpmn"),
+        "bestanden": [{"naam": n, "gewijzigd": n in changed_files, "alleen_in": _only_in(n, old, new)} for n in names],
+        "in_beide": before is not None and after is not None,
+        "wijzigingen": changes,
+        "versies": [{"id": v.id, "kort": v.hash[:10]} for v in db.session.scalars(
+            select(ProcessVersion).where(ProcessVersion.gemeente == naam).order_by(ProcessVersion.id.desc()))],
+    }
+
+
+def _only_in(name: str, old: ProcessVersion, new: ProcessVersion) -> str | None:
+    if name not in old.files:
+        return "nieuw"
+    if name not in new.files:
+        return "verwijderd"
+    return None

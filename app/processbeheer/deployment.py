@@ -1,0 +1,119 @@
+"""Deploy a changed diagram: one file edited in the modeler or uploaded replaces its namesake.
+
+The new file replaces the file of that name in the gemeente's current set (or is added), the
+whole set is checked as ``wmo processes check`` does (``processes.check``, via
+``processes.deploy``), and a valid set becomes the newest version: new cases start on it,
+running cases keep the version they started with. An invalid one stores nothing and lists
+every problem (file, element id, reason).
+"""
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass
+
+from lxml import etree
+
+from .. import processes
+from ..auth.service import Actor
+from ..db import db
+from ..errors import InvalidInput, NotFound
+from ..models import ProcessVersion
+from . import service
+
+log = logging.getLogger("wmo.processbeheer")
+FILE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,95}\.(bpmn|dmn)$")
+_SAFE_XML = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False)
+
+
+@dataclass
+class Deployed:
+    """The outcome of a save: the version new cases start on, and whether it is new."""
+
+    version: ProcessVersion
+    new: bool
+
+
+def current_files(naam: str, gemeente) -> dict[str, bytes]:
+    """The files new cases of the gemeente start on: the newest version's, or those on disk before any deploy."""
+    latest = service.newest(naam)
+    if latest is None:
+        return processes.read_files(gemeente)
+    return {name: text.encode("utf-8") for name, text in latest.files.items()}
+
+
+def current_file(settings, naam: str, file: str, actor: Actor) -> dict:
+    """The modeler's starting point: the current version's XML of ``file``."""
+    service.require_owner(actor)
+    gemeente = service.gemeente(settings, naam)
+    files = current_files(naam, gemeente)
+    if file not in files or not file.endswith(".bpmn"):
+        raise NotFound(f"de huidige versie van {naam} heeft geen diagram {file}")
+    latest = service.newest(naam)
+    return {"gemeente": {"naam": gemeente.naam, "titel": gemeente.titel}, "bestand": file,
+            "xml": files[file].decode("utf-8"), "versie": latest.id if latest else None,
+            "bestanden": sorted(files)}
+
+
+def save_file(settings, naam: str, file: str, content: bytes, actor: Actor) -> Deployed:
+    """Replace (or add) ``file`` in the gemeente's current set, check the set and deploy it."""
+    service.require_owner(actor, "een procesversie in gebruik nemen")
+    gemeente = service.gemeente(settings, naam)
+    _check_file(file, content)
+    files = current_files(naam, gemeente)
+    files[file] = content
+    before = service.newest(naam)
+    version = processes.deploy(gemeente, files, actor.username)  # raises InvalidInput with every problem
+    new = before is None or version.id > before.id
+    if new:
+        db.session.commit()
+        log.info("deployed: %s deployed version %s (%s) of %s, file %s changed", actor.username, version.id,
+                 version.hash[:10], naam, file)
+    return Deployed(version, new)
+
+
+def _check_file(file: str, content: bytes) -> None:
+    if not file:
+        raise InvalidInput("dit bestand kan niet", {"bestand": "kies een .bpmn- of .dmn-bestand om te uploaden"})
+    if not FILE_NAME.match(file or ""):
+        raise InvalidInput("dit bestand kan niet", {"bestand": "alleen een .bpmn- of .dmn-bestand, met een naam van letters, "
+                                                              "cijfers, punt, streepje of liggend streepje"})
+    if not content.strip():
+        raise InvalidInput("dit bestand kan niet", {file: "het bestand is leeg"})
+    try:
+        root = etree.fromstring(content, _SAFE_XML)
+    except etree.XMLSyntaxError as error:
+        raise InvalidInput("dit bestand kan niet", {file: f"geen geldige XML: {error}"}) from None
+    expected = "definitions"
+    if etree.QName(root).localname != expected:
+        raise InvalidInput("dit bestand kan niet", {file: "dit is geen BPMN- of DMN-model (geen <definitions>)"})
+    namespace = etree.QName(root).namespace or ""
+    if file.endswith(".bpmn") and "BPMN" not in namespace:
+        raise InvalidInput("dit bestand kan niet", {file: "een .bpmn-bestand moet een BPMN-model bevatten"})
+    if file.endswith(".dmn") and "DMN" not in namespace:
+        raise InvalidInput("dit bestand kan niet", {file: "een .dmn-bestand moet een DMN-model bevatten"})
+    try:
+        content.decode("utf-8")
+    except UnicodeDecodeError:
+        raise InvalidInput("dit bestand kan niet", {file: "het bestand is niet in UTF-8"}) from None
+
+
+def problems(error: InvalidInput) -> list[dict]:
+    """The problems of a refused save, one row each: file, element id, reason."""
+    rows = []
+    for key, reason in error.fields.items():
+        file, _, element = key.partition(":")
+        if not (file.endswith(".bpmn") or file.endswith(".dmn") or file.endswith(".json")):
+            file, element = ("", key) if key not in ("bestand", "procesmodel") else ("", "")
+        for part in reason.split("; "):
+            rows.append({"bestand": file, "element": element, "reden": part})
+    return rows
+
+
+def upload_page(settings, naam: str, actor: Actor) -> dict:
+    """What the upload form shows: the gemeente and the files of its current set."""
+    service.require_owner(actor, "een procesversie in gebruik nemen")
+    gemeente = service.gemeente(settings, naam)
+    latest = service.newest(naam)
+    return {"gemeente": {"naam": gemeente.naam, "titel": gemeente.titel}, "versie": latest.id if latest else None,
+            "bestanden": sorted(current_files(naam, gemeente))}
