@@ -1,0 +1,174 @@
+"""The Alkmaar variant (seed 000, "Aanmeldpunt Wmo"): cases walked through it, and where it differs from the base route.
+
+Each test names the seed's sentence it checks. The variant runs with settings whose gemeente is "alkmaar",
+read from the real config.toml, on a fresh SQLite database.
+"""
+from datetime import date, datetime, time
+
+import pytest
+from sqlalchemy import select
+
+from app import create_app
+from app.auth.service import Actor
+from app.cases import queries, service
+from app.config import load_settings
+from app.demo import create_case, event, task, time_to, walk
+from app.engine import clock
+from app.models import Task
+from tests.conftest import ROOT
+
+MELDING = date(2026, 11, 2)  # a Monday
+READER = Actor("lezer", frozenset({"teamleider"}))
+
+
+def _app(url, monkeypatch, gemeente):
+    monkeypatch.setenv("WMO_DATABASE_URL", url)
+    settings = load_settings(ROOT / "config.toml")
+    settings.gemeente = gemeente
+    app = create_app(settings)
+    app.config["TESTING"] = True
+    return app
+
+
+@pytest.fixture
+def alkmaar(sqlite_url, monkeypatch):
+    app = _app(sqlite_url, monkeypatch, "alkmaar")
+    with app.app_context():
+        yield app.extensions["wmo"]
+        from app.db import db
+
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def base(sqlite_url, monkeypatch):
+    app = _app(sqlite_url, monkeypatch, "base")
+    with app.app_context():
+        yield app.extensions["wmo"]
+        from app.db import db
+
+        db.session.remove()
+        db.engine.dispose()
+
+
+def open_tasks(case_id):
+    from app.db import db
+
+    return [t.name for t in db.session.scalars(select(Task).where(Task.case_id == case_id, Task.closed_at.is_(None)))]
+
+
+def detail(settings, case_id, on=date(2026, 11, 20)):
+    with clock.at(datetime.combine(on, time(12), tzinfo=clock.AMSTERDAM)):
+        return queries.case_detail(settings, service.get_case(case_id), READER)
+
+
+def deadline(view, name):
+    return next((d for d in view["deadlines"] if d["name"] == name), None)
+
+
+def start(settings, steps, on=MELDING):
+    case_id = create_case(settings, "999990019", on)
+    walk(settings, case_id, steps, on)
+    return case_id
+
+
+GEEN_OPLOSSING = task("eigen_netwerk_nagaan", netwerk_gevraagd=True, organisaties_gevraagd=True,
+                      eigen_netwerk_uitkomst="geen_oplossing")
+UITNODIGING = [GEEN_OPLOSSING,
+               task("gesprek_plannen", uitnodiging_verzonden_op="2026-11-04", gesprek_datum="2026-11-12", gesprek_plek="thuis"),
+               event("persoonlijk_plan_ontvangen", ontvangen_op="2026-11-05", plan="Zelf koken, hulp bij schoonmaken.")]
+ADVIES = UITNODIGING + [time_to(date(2026, 11, 12)), task("gesprek_voeren"),
+                        task("verslag_opstellen", advies_soort="wmo_voorziening", verslag_opgesteld_op="2026-11-16")]
+
+
+def aanvraag(**onderzoek):
+    return ADVIES + [
+        task("verslag_ondertekenen", akkoord=True, hulp_aanvragen=True, ondertekend_ontvangen_op="2026-11-19"),
+        task("aanvraag_onderzoeken", **{"soort_hulp": "huishoudelijke_hulp", "leveringsvorm": "zin", **onderzoek}),
+    ]
+
+
+def toekennen(**values):
+    return task("besluit_nemen", **{"besluit": "toekennen", "leveringsvorm": "zin", "ingangsdatum": "2026-12-07",
+                                    "einddatum": "2027-12-05", "beschikking_verzonden_op": "2026-11-30", **values})
+
+
+def test_the_variant_is_the_base_route_with_alkmaars_processes(alkmaar):
+    from app import processes
+
+    gemeente = alkmaar.gemeente_config()
+    assert gemeente.naam == "alkmaar" and gemeente.titel == "Gemeente Alkmaar"
+    files = processes.read_files(gemeente)
+    own = {p.name for p in (ROOT / "processes" / "alkmaar").glob("*.bpmn")}
+    assert own and all(files[name] == (ROOT / "processes" / "alkmaar" / name).read_bytes() for name in own)
+    assert files["wmo_bezwaar.bpmn"] == (ROOT / "processes" / "base" / "wmo_bezwaar.bpmn").read_bytes()
+
+
+def test_eigen_netwerk_solves_it_and_the_route_ends(alkmaar):
+    """Stap 1-3: 'U heeft stap 1 en stap 2 gedaan maar er is geen oplossing gekomen. Dan kunt u hulp aanvragen'."""
+    case_id = start(alkmaar, [])
+    assert open_tasks(case_id) == ["eigen_netwerk_nagaan"]
+    walk(alkmaar, case_id, [task("eigen_netwerk_nagaan", netwerk_gevraagd=False, organisaties_gevraagd=True,
+                                 eigen_netwerk_uitkomst="opgelost", inwoner_trekt_melding_in=True,
+                                 oplossing="De buurvrouw doet de boodschappen; het wijkcentrum helpt met schoonmaken.")],
+         MELDING)
+    view = detail(alkmaar, case_id, MELDING)
+    assert view["status"] == "afgehandeld" and view["open_tasks"] == []
+    assert view["data"]["melding_ingetrokken_op"] == "2026-11-02"
+    # The receipt is confirmed (Wmo 2.3.2 lid 1); the onderzoek and the persoonlijk plan lapse with the melding.
+    assert deadline(view, "ontvangstbevestiging")["status"] == "met"
+    assert deadline(view, "onderzoek") is None and deadline(view, "persoonlijk_plan") is None
+    assert "aanvraag_ontvangen_op" not in view["data"] and "besluit" not in view["data"]
+
+
+def test_base_has_no_eigen_netwerk_step(base):
+    case_id = start(base, [])
+    assert open_tasks(case_id) == ["gesprek_plannen"]
+
+
+def test_invitation_term_is_eight_weeks(alkmaar):
+    """Stap 2: 'Wij proberen binnen 8 weken contact met u op te nemen voor de uitnodiging voor een gesprek.'"""
+    assert alkmaar.gemeente_config().termijnen["uitnodiging"].duur.aantal == 8
+    assert alkmaar.gemeente_config().termijnen["uitnodiging"].duur.eenheid == "weken"
+    case_id = start(alkmaar, [GEEN_OPLOSSING])
+    assert open_tasks(case_id) == ["gesprek_plannen"]
+    view = detail(alkmaar, case_id, MELDING)
+    assert deadline(view, "uitnodiging") == {"name": "uitnodiging", "start": "2026-11-02", "due": "2026-12-28",
+                                             "status": "open", "met_on": None}
+    # The statutory onderzoek (6 weeks) is shorter and stays the task's term.
+    assert deadline(view, "onderzoek")["due"] == "2026-12-14"
+    walk(alkmaar, case_id, UITNODIGING[1:], MELDING)
+    view = detail(alkmaar, case_id)
+    assert deadline(view, "uitnodiging")["status"] == "met" and deadline(view, "uitnodiging")["met_on"] == "2026-11-04"
+
+
+def test_base_has_no_invitation_term(base):
+    assert "uitnodiging" not in base.gemeente_config().termijnen
+
+
+def test_advies_then_no_aanvraag_ends_without_a_besluit(alkmaar):
+    """Stap 4: 'U bepaalt zelf of u het eens bent met het advies. Daarna beslist u of u een aanvraag doet'."""
+    case_id = start(alkmaar, ADVIES)
+    assert open_tasks(case_id) == ["verslag_ondertekenen"]
+    walk(alkmaar, case_id, [task("verslag_ondertekenen", akkoord=True, hulp_aanvragen=False)], date(2026, 11, 18))
+    view = detail(alkmaar, case_id)
+    assert view["status"] == "afgehandeld" and view["data"]["aanvraag_ingediend"] is False
+    assert "besluit" not in view["data"] and deadline(view, "beslistermijn") is None
+    assert deadline(view, "onderzoek")["status"] == "met"  # the overzicht met the statutory onderzoek
+
+
+def test_onderzoek_follows_the_aanvraag_and_leads_to_the_besluit(alkmaar):
+    """Stap 5: 'De gemeente start dan een onderzoek. [...] Na het onderzoek volgt het besluit.'"""
+    case_id = start(alkmaar, aanvraag()[:-1])
+    assert open_tasks(case_id) == ["aanvraag_onderzoeken"]
+    view = detail(alkmaar, case_id)
+    # The aanvraag started the beslistermijn; the onderzoek runs inside it.
+    assert deadline(view, "beslistermijn")["start"] == "2026-11-19"
+    [row] = [t for t in view["open_tasks"] if t["name"] == "aanvraag_onderzoeken"]
+    assert row["due"] == "2026-12-03"
+    walk(alkmaar, case_id, aanvraag()[-1:], date(2026, 11, 20))
+    assert open_tasks(case_id) == ["aanvraag_beoordelen"]
+    walk(alkmaar, case_id, [task("aanvraag_beoordelen"), toekennen()], date(2026, 11, 24))
+    assert open_tasks(case_id) == ["zorgaanbieder_toewijzen"]
+    assert service.get_case(case_id).data["beschikking"]["leveringsvorm"] == "zin"
