@@ -8,3 +8,4 @@ from flask import Blueprint
 bp = Blueprint("processbeheer", __name__, url_prefix="/processen")
 
 from . import routes  # noqa: E402,F401
+from . import migration  # noqa: E402,F401
