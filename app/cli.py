@@ -74,9 +74,10 @@ def user_add(ctx, name, roles):
     """Maak een gebruiker en toon eenmalig het nieuwe API-token."""
     from .auth.service import add_user
 
-    with _app(ctx).app_context():
+    app = _app(ctx)
+    with app.app_context():
         try:
-            user, token = add_user(name, list(roles))
+            user, token = add_user(name, list(roles), app.extensions["wmo"].gemeente_config().roles)
         except AppError as error:
             _fail(error)
         click.echo(f"gebruiker {user.username} ({', '.join(user.roles)}) aangemaakt; API-token (wordt niet opnieuw getoond):")
@@ -194,22 +195,27 @@ def processes_group():
 
 
 @processes_group.command("check")
+@click.option("--gemeente", "only", default=None, help="Controleer alleen deze variant (standaard: base en elke gemeente).")
 @click.pass_context
-def processes_check(ctx):
-    """Controleer de route van de ingestelde gemeente; toont elk probleem en stopt met een fout."""
-    from . import processes
+def processes_check(ctx, only):
+    """Controleer elke routevariant (of één); toont elk probleem als bestand: element: reden en stopt dan met een fout."""
+    from . import variants
 
     app = _app(ctx)
     settings = app.extensions["wmo"]
+    if only and only not in variants.names(settings):
+        raise click.BadParameter(f"onbekende gemeente {only!r}; kies uit {', '.join(variants.names(settings))}",
+                                 param_hint="--gemeente")
     with app.app_context():
-        gemeente = settings.gemeente_config()
-        try:
-            definition = processes.check(gemeente, processes.read_files(gemeente))
-        except AppError as error:
-            for where, reason in error.fields.items():
-                click.echo(f"{where}: {reason}", err=True)
-            sys.exit(1)
-    click.echo(f"route {gemeente.naam}: in orde ({len(definition.user_tasks)} gebruikerstaken)")
+        report = variants.check(settings, only)
+    for note in report.notes:
+        click.echo(f"let op: {note}", err=True)
+    for problem in report.problems:
+        click.echo(str(problem), err=True)
+    if report.problems:
+        click.echo(f"{len(report.problems)} probleem/problemen in {', '.join(report.checked)}", err=True)
+        sys.exit(1)
+    click.echo(f"routes in orde: {', '.join(report.checked)}")
 
 
 if __name__ == "__main__":

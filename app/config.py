@@ -6,6 +6,7 @@ and by the CLI, and the result travels from there.
 from __future__ import annotations
 
 import os
+import re
 import tomllib
 from dataclasses import dataclass, field
 from datetime import date
@@ -14,6 +15,13 @@ from pathlib import Path
 from timers.calendar import Kalender
 
 from .engine.helpers import Termijn
+from .roles import LANE_ROLES, ROLES
+
+# The letterhead of a gemeente's letters ([gemeenten.<naam>.briefhoofd]); every key optional but naam.
+BRIEFHOOFD = ("naam", "bezoekadres", "postadres", "telefoon", "e-mail", "website")
+_NAME = re.compile(r"^[a-z][a-z0-9_-]{0,39}$")
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[a-z]{2,}$")
+_PHONE = re.compile(r"^\+?[0-9][0-9 ()-]{5,20}$")
 
 
 class ConfigError(ValueError):
@@ -30,7 +38,16 @@ class Gemeente:
     form_dirs: list[Path]
     termijnen: dict[str, Termijn]
     kalender: Kalender
+    # lane -> the user roles that may do its tasks: LANE_ROLES overlaid by [gemeenten.<naam>.rollen]
+    lane_roles: dict[str, frozenset[str]] = field(default_factory=lambda: dict(LANE_ROLES))
+    briefhoofd: dict[str, str] = field(default_factory=dict)  # [gemeenten.<naam>.briefhoofd]
     script_engine: object = field(default=None, repr=False)  # built once, by app.processes
+
+    @property
+    def roles(self) -> tuple[str, ...]:
+        """The roles a user can have here: ROLES plus the roles this gemeente's lanes add."""
+        extra = sorted({r for roles in self.lane_roles.values() for r in roles} - set(ROLES))
+        return ROLES + tuple(extra)
 
 
 @dataclass
@@ -115,11 +132,59 @@ def _gemeente(settings: Settings, naam: str) -> Gemeente:
     process_dirs = [processes / d for d in dirs if (processes / d).is_dir()]
     if not process_dirs or process_dirs[0] != processes / "base":
         raise ConfigError(f"map {processes / 'base'} met de landelijke route ontbreekt")
+    titel = section.get("naam", naam)
+    if not isinstance(titel, str) or not titel.strip():
+        raise ConfigError(f"{settings.path}: [gemeenten.{naam}] naam moet tekst zijn")
     return Gemeente(
         naam=naam,
-        titel=section.get("naam", naam),
+        titel=titel,
         process_dirs=process_dirs,
         form_dirs=[forms / d for d in dirs if (forms / d).is_dir()],
         termijnen=termijnen,
         kalender=Kalender(dagen),
+        lane_roles=_lane_roles(settings.path, naam, section.get("rollen", {})),
+        briefhoofd=_briefhoofd(settings.path, naam, section.get("briefhoofd", {})),
     )
+
+
+def _lane_roles(path: Path, naam: str, rollen) -> dict[str, frozenset[str]]:
+    """LANE_ROLES overlaid by ``[gemeenten.<naam>.rollen]``: ``lane = ["role", ...]`` adds a lane or says who does it."""
+    where = f"{path}: [gemeenten.{naam}.rollen]"
+    if not isinstance(rollen, dict):
+        raise ConfigError(f"{where} moet een tabel zijn: lane = [\"rol\", ...]")
+    mapping = dict(LANE_ROLES)
+    for lane, roles in rollen.items():
+        if not _NAME.match(lane):
+            raise ConfigError(f"{where} {lane}: een lane heet met kleine letters, cijfers, - of _")
+        if isinstance(roles, str):
+            roles = [roles]
+        if not isinstance(roles, list) or not roles or not all(isinstance(r, str) and _NAME.match(r) for r in roles):
+            raise ConfigError(f"{where} {lane} moet een lijst van een of meer rollen zijn (kleine letters, cijfers, -), "
+                              f"bv. [\"klantmanager\"]")
+        if "inwoner" in roles:
+            raise ConfigError(f"{where} {lane}: 'inwoner' is geen rol van een gebruiker; een inwoner doet de lane inwoner")
+        mapping[lane] = frozenset(roles)
+    return mapping
+
+
+def _briefhoofd(path: Path, naam: str, briefhoofd) -> dict[str, str]:
+    """The letterhead: only the keys of BRIEFHOOFD, each text; e-mail, telefoon and website must look like one."""
+    where = f"{path}: [gemeenten.{naam}.briefhoofd]"
+    if not isinstance(briefhoofd, dict):
+        raise ConfigError(f"{where} moet een tabel zijn")
+    if not briefhoofd:
+        return {}
+    for key, value in briefhoofd.items():
+        if key not in BRIEFHOOFD:
+            raise ConfigError(f"{where} {key}: onbekende sleutel; kies uit {', '.join(BRIEFHOOFD)}")
+        if not isinstance(value, str) or not value.strip():
+            raise ConfigError(f"{where} {key} moet niet-lege tekst zijn")
+    if "naam" not in briefhoofd:
+        raise ConfigError(f"{where} naam ontbreekt")
+    if "e-mail" in briefhoofd and not _EMAIL.match(briefhoofd["e-mail"]):
+        raise ConfigError(f"{where} e-mail {briefhoofd['e-mail']!r} is geen e-mailadres")
+    if "telefoon" in briefhoofd and not _PHONE.match(briefhoofd["telefoon"]):
+        raise ConfigError(f"{where} telefoon {briefhoofd['telefoon']!r} is geen telefoonnummer")
+    if "website" in briefhoofd and not briefhoofd["website"].startswith("https://"):
+        raise ConfigError(f"{where} website {briefhoofd['website']!r} moet met https:// beginnen")
+    return {key: value.strip() for key, value in briefhoofd.items()}

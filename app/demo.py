@@ -88,6 +88,14 @@ def time_to(day: date) -> Step:
 ACTORS = {role: Actor(f"demo-{role}", frozenset({role})) for role in DEMO_ROLES}
 
 
+def _doer(gemeente, lane: str) -> Actor:
+    """A demo actor whose role may do ``lane`` in this gemeente (the national role first)."""
+    roles = sorted(gemeente.lane_roles.get(lane, ()), key=lambda r: (r not in DEMO_ROLES, r))
+    if not roles:
+        raise LookupError(f"geen rol mag taken van lane {lane!r} doen in gemeente {gemeente.naam}")
+    return Actor(f"demo-{roles[0]}", frozenset({roles[0]}), lane_roles=gemeente.lane_roles)
+
+
 def walk(settings: Settings, case_id: int, steps: list[Step], start: date) -> date:
     """Run ``steps`` on a case, each on the current scenario date; return the date reached."""
     from . import forms, processes
@@ -105,7 +113,7 @@ def walk(settings: Settings, case_id: int, steps: list[Step], start: date) -> da
             if step.kind == "event":
                 schema = forms.find(gemeente.form_dirs, f"events/{step.name}.json")
                 payload = example_answers(schema, step.values, today)
-                service.deliver_event(settings, case_id, step.name, payload, ACTORS["klantmanager"])
+                service.deliver_event(settings, case_id, step.name, payload, _doer(gemeente, "klantmanager"))
                 continue
             row = db.session.scalar(select(Task).where(
                 Task.case_id == case_id, Task.name == step.name, Task.closed_at.is_(None)))
@@ -115,7 +123,7 @@ def walk(settings: Settings, case_id: int, steps: list[Step], start: date) -> da
             info = route.definition.user_tasks[step.name]
             schema = forms.find(gemeente.form_dirs, info.form)
             answers = example_answers(schema, {**DEFAULTS.get(step.name, {}), **step.values}, today)
-            actor = next(a for a in ACTORS.values() if a.may_complete(row.lane))
+            actor = _doer(gemeente, row.lane)
             service.complete_task(settings, row.id, answers, actor)
     return current
 
@@ -221,8 +229,9 @@ def load_demo(settings: Settings) -> list[str]:
     processes.deploy_from_disk(settings.gemeente_config())
     db.session.commit()
     lines = ["demogebruikers (bewaar de tokens: ze worden niet opnieuw getoond):"]
-    for role in DEMO_ROLES:
-        _, token = add_user(role, [role])
+    gemeente = settings.gemeente_config()
+    for role in DEMO_ROLES + tuple(r for r in gemeente.roles if r not in DEMO_ROLES):
+        _, token = add_user(role, [role], gemeente.roles)
         set_password(role, demo_password(role))
         lines.append(f"  {role:16} wachtwoord {demo_password(role):24} API-token {token}")
     today = clock.now().astimezone(clock.AMSTERDAM).date()
@@ -232,7 +241,7 @@ def load_demo(settings: Settings) -> list[str]:
         walk(settings, case_id, _spread(steps, start, today), start)
         lines.append(f"  zaak {case_id:3}: {title}")
     service.fire_due(settings, clock.now())
-    lines.insert(len(DEMO_ROLES) + 1, f"{len(scenarios)} demozaken:")
+    lines.insert(len(lines) - len(scenarios), f"{len(scenarios)} demozaken:")
     return lines
 
 

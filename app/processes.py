@@ -1,7 +1,8 @@
 """Process versions: deploy the route files of a gemeente, and find a version's parsed definition.
 
-A gemeente's route is every file of processes/base/ with the files of processes/<gemeente>/
-replacing those of the same name. Deploying stores it once per content hash; a case keeps
+A gemeente's route is every file of processes/base/; each file of processes/<gemeente>/ replaces
+the base file that defines the same process id (a call activity's target) or DMN decision id,
+or the base file of the same name. Deploying stores it once per content hash; a case keeps
 the version it started with, and new cases start on the newest version.
 """
 from __future__ import annotations
@@ -22,25 +23,57 @@ _definitions: dict[str, engine.Definition] = {}
 
 
 def read_files(gemeente: Gemeente) -> dict[str, bytes]:
-    """Return the route files of ``gemeente`` ({file name: bytes}), variant over base."""
+    """Return the route files of ``gemeente`` ({file name: bytes}), variant over base.
+
+    A variant file replaces every earlier file that defines one of its process or decision ids,
+    and the file of its own name; a file with new ids is added.
+    """
     files: dict[str, bytes] = {}
     for folder in gemeente.process_dirs:
         for path in sorted(Path(folder).iterdir()):
-            if path.suffix in (".bpmn", ".dmn"):
-                files[path.name] = path.read_bytes()
+            if path.suffix not in (".bpmn", ".dmn"):
+                continue
+            content = path.read_bytes()
+            ids = engine.defined_ids(content)
+            for name in [n for n, c in files.items() if ids & engine.defined_ids(c)]:
+                del files[name]
+            files[path.name] = content
     return files
+
+
+def replaced(gemeente: Gemeente) -> dict[str, str]:
+    """What the variant replaces: {variant file: base file it replaces (or "" when it adds one)}."""
+    if len(gemeente.process_dirs) < 2:
+        return {}
+    base = {p.name: engine.defined_ids(p.read_bytes()) for p in sorted(gemeente.process_dirs[0].iterdir())
+            if p.suffix in (".bpmn", ".dmn")}
+    result = {}
+    for path in sorted(gemeente.process_dirs[-1].iterdir()):
+        if path.suffix in (".bpmn", ".dmn"):
+            ids = engine.defined_ids(path.read_bytes())
+            result[path.name] = ", ".join(n for n, b in base.items() if n == path.name or ids & b)
+    return result
 
 
 def check(gemeente: Gemeente, files: dict[str, bytes]) -> engine.Definition:
     """Parse and check ``files`` for ``gemeente``; raise InvalidInput listing every problem."""
+    definition, problems = find_problems(gemeente, files)
+    if problems:
+        raise InvalidInput("het procesmodel is ongeldig", _problem_fields(problems))
+    return definition
+
+
+def find_problems(gemeente: Gemeente, files: dict[str, bytes]) -> tuple[engine.Definition | None, list[engine.Problem]]:
+    """Parse ``files`` for ``gemeente``: the definition (None when it does not load) and every problem.
+
+    Beside what engine.load checks (parse, call activities, lanes of this gemeente), every user task's
+    form and every event's form must exist in the gemeente's forms, and event preconditions must compile.
+    """
     try:
-        definition = engine.load(files)
+        definition = engine.load(files, lanes=lanes(gemeente), form_exists=lambda name: forms.exists(gemeente.form_dirs, name))
     except engine.DefinitionError as error:
-        raise InvalidInput("het procesmodel is ongeldig", _problem_fields(error.problems)) from None
+        return None, list(error.problems)
     problems = []
-    for task in definition.user_tasks.values():
-        if task.form and not forms.exists(gemeente.form_dirs, task.form):
-            problems.append(engine.Problem(task.process_id, task.bpmn_id, f"formulier {task.form} bestaat niet"))
     for message in definition.messages:
         if not forms.exists(gemeente.form_dirs, f"events/{message}.json"):
             problems.append(engine.Problem("", message, f"gebeurtenis heeft geen formulier events/{message}.json"))
@@ -50,9 +83,12 @@ def check(gemeente: Gemeente, files: dict[str, bytes]) -> engine.Definition:
                 engine.check_expression(str(condition.get("als", "")), "eval")
             except engine.ExpressionError as error:
                 problems.append(engine.Problem(f"events/{message}.json", "x-voorwaarden", str(error)))
-    if problems:
-        raise InvalidInput("het procesmodel is ongeldig", _problem_fields(problems))
-    return definition
+    return definition, problems
+
+
+def lanes(gemeente: Gemeente) -> list[str]:
+    """The lanes a user task of this gemeente may stand in: those with at least one role."""
+    return [lane for lane, roles in gemeente.lane_roles.items() if roles]
 
 
 def deploy(gemeente: Gemeente, files: dict[str, bytes], by: str) -> ProcessVersion:
@@ -92,7 +128,7 @@ def definition(version: ProcessVersion) -> engine.Definition:
     """Return the parsed definition of a stored version (parsed once per process)."""
     cached = _definitions.get(version.hash)
     if cached is None:
-        cached = engine.load({name: text.encode("utf-8") for name, text in version.files.items()})
+        cached = engine.load({name: text.encode("utf-8") for name, text in version.files.items()}, lanes=None)
         _definitions[version.hash] = cached
     return cached
 

@@ -19,7 +19,7 @@ def _authenticate():
         return
     header = request.headers.get("Authorization", "")
     token = header[7:].strip() if header.lower().startswith("bearer ") else None
-    g.actor = actor_for_token(token)
+    g.actor = actor_for_token(token, _settings().gemeente_config().lane_roles)
 
 
 def _settings():

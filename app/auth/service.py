@@ -4,7 +4,8 @@ from __future__ import annotations
 import hashlib
 import re
 import secrets
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -13,18 +14,8 @@ from sqlalchemy import select
 from ..db import db
 from ..errors import Conflict, Forbidden, InvalidInput, Unauthorized
 from ..models import User
+from ..roles import CASEWORKERS, LANE_ROLES, ROLES
 
-# Residents are no users: they act on their own case only, through a personal link (issue 4).
-ROLES = ("klantmanager", "pgb-consulent", "beslisser", "teamleider", "procesbeheerder")
-CASEWORKERS = frozenset({"klantmanager", "pgb-consulent", "beslisser", "teamleider"})
-# Who may complete a task of each lane. A klantmanager may record a verslag the resident signed on paper.
-LANE_ROLES = {
-    "inwoner": frozenset({"klantmanager"}),
-    "klantmanager": frozenset({"klantmanager"}),
-    "pgb-consulent": frozenset({"pgb-consulent"}),
-    "beslisser": frozenset({"beslisser"}),
-    "teamleider": frozenset({"teamleider"}),
-}
 # A resident acts through their personal link: only the "inwoner" lane's tasks and these events, on their own case.
 RESIDENT = "inwoner"
 RESIDENT_EVENTS = frozenset({"persoonlijk_plan_ontvangen"})
@@ -38,26 +29,38 @@ class Actor:
     username: str
     roles: frozenset[str]
     case_id: int | None = None  # a resident's own case; None for caseworkers and the system
+    # Which roles may do each lane: the gemeente's mapping (Gemeente.lane_roles), the national one by default.
+    lane_roles: Mapping[str, frozenset[str]] = field(default_factory=lambda: LANE_ROLES, compare=False, repr=False)
 
     @property
     def is_resident(self) -> bool:
         return RESIDENT in self.roles
 
-    def may_complete(self, lane: str | None, case_id: int | None = None) -> bool:
+    def may_complete(self, lane: str | None, case_id: int | None = None,
+                     lane_roles: Mapping[str, frozenset[str]] | None = None) -> bool:
+        """Whether the actor may do a task of ``lane`` (in ``lane_roles``, default the actor's gemeente)."""
         if self.is_resident:
             return lane == RESIDENT and self.owns(case_id)
-        return bool(self.roles & LANE_ROLES.get(lane or "", frozenset()))
+        mapping = self.lane_roles if lane_roles is None else lane_roles
+        return bool(self.roles & mapping.get(lane or "", frozenset()))
 
     def owns(self, case_id) -> bool:
         """Whether a resident actor is bound to ``case_id`` (never true without a case)."""
         return self.case_id is not None and str(case_id) == str(self.case_id)
 
     def require(self, allowed: frozenset[str] | set[str], what: str) -> None:
+        if CASEWORKERS <= set(allowed):
+            allowed = set(allowed) | gemeente_roles(self.lane_roles)  # a role a gemeente adds for a lane is a caseworker
         if not self.roles & allowed:
             raise Forbidden(f"uw rol mag niet: {what}")
 
 
 SYSTEM = Actor("systeem", frozenset())
+
+
+def gemeente_roles(lane_roles: Mapping[str, frozenset[str]]) -> set[str]:
+    """The roles a gemeente's lanes name beyond the national ROLES (config ``[gemeenten.<naam>.rollen]``)."""
+    return {role for roles in lane_roles.values() for role in roles} - set(ROLES)
 
 
 def resident(case_id: int) -> Actor:
@@ -70,14 +73,15 @@ def hash_token(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
-def add_user(username: str, roles: list[str]) -> tuple[User, str]:
-    """Create a user with ``roles``; return it with its new API token (shown once, stored hashed)."""
+def add_user(username: str, roles: list[str], known_roles=ROLES) -> tuple[User, str]:
+    """Create a user with ``roles`` (each one of ``known_roles``: ROLES plus the gemeente's own);
+    return it with its new API token (shown once, stored hashed)."""
     fields = {}
     if not _USERNAME.match(username or ""):
         fields["username"] = "2-64 tekens: kleine letters, cijfers, punt, streepje of liggend streepje"
-    unknown = [r for r in roles if r not in ROLES]
+    unknown = [r for r in roles if r not in known_roles]
     if not roles or unknown:
-        fields["role"] = f"onbekende rol {', '.join(unknown) or '(geen)'}; kies uit {', '.join(ROLES)}"
+        fields["role"] = f"onbekende rol {', '.join(unknown) or '(geen)'}; kies uit {', '.join(known_roles)}"
     if fields:
         raise InvalidInput("ongeldige gebruiker", fields)
     if db.session.scalar(select(User).where(User.username == username)) is not None:
@@ -89,14 +93,14 @@ def add_user(username: str, roles: list[str]) -> tuple[User, str]:
     return user, token
 
 
-def actor_for_token(token: str | None) -> Actor:
+def actor_for_token(token: str | None, lane_roles: Mapping[str, frozenset[str]] = LANE_ROLES) -> Actor:
     """Return the actor a bearer token belongs to, or raise Unauthorized."""
     if not token:
         raise Unauthorized("inloggen vereist: stuur Authorization: Bearer <token>")
     user = db.session.scalar(select(User).where(User.token_hash == hash_token(token)))
     if user is None:
         raise Unauthorized("onbekend of ingetrokken token")
-    return Actor(user.username, frozenset(user.roles))
+    return Actor(user.username, frozenset(user.roles), lane_roles=lane_roles)
 
 
 MIN_PASSWORD = 10
@@ -114,16 +118,16 @@ def set_password(username: str, password: str) -> None:
     db.session.commit()
 
 
-def actor_for_login(username: str, password: str) -> Actor | None:
+def actor_for_login(username: str, password: str, lane_roles: Mapping[str, frozenset[str]] = LANE_ROLES) -> Actor | None:
     """Return the actor for a correct username and password, else None (same work either way)."""
     user = db.session.scalar(select(User).where(User.username == (username or "").strip()))
     stored = user.password_hash if user is not None and user.password_hash else _DUMMY_HASH
     if not check_password_hash(stored, password or "") or user is None or not user.password_hash:
         return None
-    return Actor(user.username, frozenset(user.roles))
+    return Actor(user.username, frozenset(user.roles), lane_roles=lane_roles)
 
 
-def actor_for_username(username: str | None) -> Actor | None:
+def actor_for_username(username: str | None, lane_roles: Mapping[str, frozenset[str]] = LANE_ROLES) -> Actor | None:
     """Return the actor of a logged-in session's user (None when the user is gone)."""
     user = db.session.scalar(select(User).where(User.username == username)) if username else None
-    return Actor(user.username, frozenset(user.roles)) if user is not None else None
+    return Actor(user.username, frozenset(user.roles), lane_roles=lane_roles) if user is not None else None

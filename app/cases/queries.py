@@ -7,7 +7,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from .. import engine, forms, processes
-from ..auth.service import CASEWORKERS, LANE_ROLES, Actor
+from ..auth.service import CASEWORKERS, Actor, gemeente_roles
 from ..config import Settings
 from ..db import db
 from ..engine import clock
@@ -87,8 +87,8 @@ def list_tasks(actor: Actor, role: str | None = None, case_id=None, limit: int =
     """Return open tasks, filtered by lane role and case; by due date, undated last."""
     _require_reader(actor)
     fields = {}
-    if role is not None and role not in LANE_ROLES:
-        fields["role"] = f"onbekende rol; kies uit {', '.join(LANE_ROLES)}"
+    if role is not None and role not in actor.lane_roles:
+        fields["role"] = f"onbekende rol; kies uit {', '.join(actor.lane_roles)}"
     if case_id is not None and not str(case_id).isdigit():
         fields["case_id"] = "moet een zaaknummer (geheel getal) zijn"
     if not 1 <= limit <= MAX_PAGE:
@@ -119,12 +119,12 @@ def task_detail(settings: Settings, task_id: str, actor: Actor) -> dict:
     detail.update(
         status="open" if task.closed_at is None else "gesloten",
         form=forms.find(route.gemeente.form_dirs, info.form),
-        may_complete=actor.may_complete(task.lane),
+        may_complete=actor.may_complete(task.lane, lane_roles=route.gemeente.lane_roles),
         case_status=case.status,
     )
     return detail
 
 
 def _require_reader(actor: Actor) -> None:
-    if not actor.roles & (CASEWORKERS | {"procesbeheerder"}):
+    if not actor.roles & (CASEWORKERS | {"procesbeheerder"} | gemeente_roles(actor.lane_roles)):
         raise Forbidden("uw rol mag zaken niet inzien via de API")

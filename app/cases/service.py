@@ -61,11 +61,11 @@ def complete_task(settings: Settings, task_id: str, answers, actor: Actor) -> Ca
         raise NotFound(f"taak {task_id} bestaat niet")
     case = _lock(task.case_id)
     db.session.refresh(task)
-    if not actor.may_complete(task.lane, task.case_id):
+    route = processes.route_of(settings, case)
+    if not actor.may_complete(task.lane, task.case_id, route.gemeente.lane_roles):
         raise Forbidden(f"uw rol mag de taak '{task.title}' ({task.lane}) niet uitvoeren")
     if task.closed_at is not None:
         raise Conflict(f"taak '{task.title}' is al afgerond of vervallen")
-    route = processes.route_of(settings, case)
     info = route.definition.user_tasks.get(task.name)
     schema = forms.find(route.gemeente.form_dirs, info.form)
     cleaned = forms.validate(schema, _resident_dates(schema, answers, actor))

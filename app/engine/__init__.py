@@ -6,7 +6,7 @@ It loads and checks route definitions (``definitions``), runs restricted express
 (``serializer``). It knows nothing of Flask or the database; the services call it and
 store what it returns.
 """
-from .definitions import Definition, DefinitionError, Problem, UserTaskInfo, load
+from .definitions import Definition, DefinitionError, Problem, UserTaskInfo, defined_ids, load
 from .progress import Progress, ProcessProgress, element_names, progress, route_processes
 from .runtime import (
     EngineError,

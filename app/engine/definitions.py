@@ -124,12 +124,29 @@ def _user_task_info(spec, process_id: str) -> UserTaskInfo:
     )
 
 
-def load(files: dict[str, bytes], main: str = MAIN_PROCESS) -> Definition:
-    """Parse and check ``files`` ({name: bytes}); raise DefinitionError listing every problem."""
+def defined_ids(content: bytes) -> set[str]:
+    """The ids a route file defines: its processes (``bpmn:process``) or decisions (``dmn:decision``)."""
+    try:
+        root = etree.fromstring(content, _SAFE_XML)
+    except etree.XMLSyntaxError:
+        return set()
+    return {node.get("id") for node in root.iter() if isinstance(node.tag, str) and node.get("id")
+            and etree.QName(node).localname in ("process", "decision")}
+
+
+def load(files: dict[str, bytes], main: str = MAIN_PROCESS, lanes=ROLES, form_exists=None) -> Definition:
+    """Parse and check ``files`` ({name: bytes}); raise DefinitionError listing every problem.
+
+    ``lanes`` are the lanes a user task may stand in (the gemeente's); None skips that check
+    (a stored version was checked when it was deployed). ``form_exists(name)``, when given, says
+    whether a user task's form exists.
+    """
     problems: list[Problem] = []  # the file cannot be read: stop after reading all files
     refused: list[Problem] = []  # the file reads but may not run: report with the rest at the end
     parser = SpiffBpmnParser(validator=VALIDATOR)
     messages: set[str] = set()
+    defined: set[str] = set()
+    calls: list[tuple[str, str, str]] = []  # (file, call activity id, called process id)
     for name in sorted(files):
         try:
             root = etree.fromstring(files[name], _SAFE_XML)
@@ -147,10 +164,16 @@ def load(files: dict[str, bytes], main: str = MAIN_PROCESS) -> Definition:
             elif name.endswith(".bpmn"):
                 parser.add_bpmn_xml(root, filename=name)
                 messages.update(m.get("name") for m in root.iterfind(".//bpmn:message", NS) if m.get("name"))
+                defined.update(p.get("id") for p in root.iterfind(".//bpmn:process", NS))
+                calls += [(name, c.get("id"), c.get("calledElement") or "") for c in root.iterfind(".//bpmn:callActivity", NS)]
             else:
                 problems.append(Problem(name, "", "only .bpmn and .dmn files belong to a route"))
         except (ValidationException, SpiffWorkflowException) as error:
             problems.append(Problem(getattr(error, "file_name", "") or name, getattr(error, "id", ""), str(error)))
+    for name, element_id, called in calls:
+        if called not in defined:
+            problems.append(Problem(name, element_id, f"call activity calls process {called!r}, which no file of the route "
+                                                       f"defines ({', '.join(sorted(defined))})"))
     if problems:
         raise DefinitionError(problems + refused)
     try:
@@ -166,10 +189,13 @@ def load(files: dict[str, bytes], main: str = MAIN_PROCESS) -> Definition:
                 continue
             info = _user_task_info(task_spec, process_id)
             file = process_spec.file or process_id
-            if info.lane not in ROLES:
-                problems.append(Problem(file, info.bpmn_id, f"lane {info.lane!r} is not a role ({', '.join(ROLES)})"))
+            if lanes is not None and info.lane not in lanes:
+                problems.append(Problem(file, info.bpmn_id, f"lane {info.lane!r} is not a role ({', '.join(lanes)}); "
+                                                            "a gemeente maps a lane to roles in [gemeenten.<naam>.rollen]"))
             if not info.form:
                 problems.append(Problem(file, info.bpmn_id, "user task names no form (formJsonSchemaFilename)"))
+            elif form_exists is not None and not form_exists(info.form):
+                problems.append(Problem(file, info.bpmn_id, f"formulier {info.form} bestaat niet"))
             if info.bpmn_id in user_tasks and user_tasks[info.bpmn_id].process_id != process_id:
                 problems.append(Problem(file, info.bpmn_id, "user task id is used in two processes"))
             user_tasks[info.bpmn_id] = info

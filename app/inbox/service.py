@@ -36,7 +36,9 @@ class Filters:
     pagina: int = 1
 
     @classmethod
-    def parse(cls, args) -> "Filters":
+    def parse(cls, args, lanes=None) -> "Filters":
+        """Read the filters from query ``args``; ``team`` must be one of ``lanes`` (default: the national lanes)."""
+        lanes = list(LANE_ROLES if lanes is None else lanes)
         fields = {}
         signaal = args.get("signaal") or None
         if signaal is not None and signaal not in SIGNALEN:
@@ -45,8 +47,8 @@ class Filters:
         if vervalt is not None and vervalt not in VERVALT:
             fields["vervalt"] = f"kies uit {', '.join(VERVALT)}"
         team = args.get("team") or None
-        if team is not None and team not in LANE_ROLES:
-            fields["team"] = f"kies uit {', '.join(LANE_ROLES)}"
+        if team is not None and team not in lanes:
+            fields["team"] = f"kies uit {', '.join(lanes)}"
         try:
             pagina = int(args.get("pagina") or 1)
             if pagina < 1:
@@ -69,14 +71,15 @@ class Filters:
         return {k: v for k, v in values.items() if v not in (None, "")}
 
 
-def lanes_of(actor: Actor) -> list[str]:
-    """The lanes whose tasks the actor may do."""
-    return [lane for lane, roles in LANE_ROLES.items() if actor.roles & roles]
+def lanes_of(actor: Actor, lane_roles=None) -> list[str]:
+    """The lanes whose tasks the actor may do (in ``lane_roles``, default the actor's gemeente)."""
+    mapping = actor.lane_roles if lane_roles is None else lane_roles
+    return [lane for lane, roles in mapping.items() if actor.roles & roles]
 
 
 def inbox(settings: Settings, actor: Actor, filters: Filters) -> dict:
     """Return one page of the actor's open tasks, by due date (undated last), with the resident's name."""
-    lanes = lanes_of(actor)
+    lanes = lanes_of(actor, settings.gemeente_config().lane_roles)
     if not lanes:
         raise Forbidden("uw rol heeft geen werkvoorraad")
     return _page(settings, lanes, filters, actor)
@@ -85,9 +88,10 @@ def inbox(settings: Settings, actor: Actor, filters: Filters) -> dict:
 def team(settings: Settings, actor: Actor, filters: Filters) -> dict:
     """The teamleider's view: every open task of every lane, with who has it and whom it may go to."""
     actor.require({"teamleider"}, "het werk van het team bekijken")
-    result = _page(settings, list(LANE_ROLES), filters, actor)
-    result["teams"] = list(LANE_ROLES)
-    result["medewerkers"] = {lane: eligible(lane) for lane in LANE_ROLES}
+    lane_roles = settings.gemeente_config().lane_roles
+    result = _page(settings, list(lane_roles), filters, actor)
+    result["teams"] = list(lane_roles)
+    result["medewerkers"] = {lane: eligible(lane, lane_roles) for lane in lane_roles}
     result["per_medewerker"] = _claimed_counts()
     return result
 
@@ -143,7 +147,7 @@ def _page(settings: Settings, lanes: list[str], filters: Filters, actor: Actor) 
         "pagina": filters.pagina,
         "paginas": max(1, -(-(total - 1 if capped else total) // PER_PAGE)),
         "soorten": _kinds(settings, lanes),
-        "teams": lanes_of(actor) if len(lanes_of(actor)) > 1 else [],
+        "teams": mine if len(mine := lanes_of(actor, settings.gemeente_config().lane_roles)) > 1 else [],
         "gemeenten": gemeenten if len(gemeenten) > 1 else [],
     }
 
@@ -164,9 +168,9 @@ def _kinds(settings: Settings, lanes: list[str]) -> list[dict]:
     return [{"name": n, "title": t} for n, t in sorted(kinds.items(), key=lambda kv: kv[1])]
 
 
-def eligible(lane: str) -> list[str]:
-    """The usernames whose roles may do tasks of ``lane``."""
-    roles = LANE_ROLES.get(lane, frozenset())
+def eligible(lane: str, lane_roles=None) -> list[str]:
+    """The usernames whose roles may do tasks of ``lane`` (in ``lane_roles``, default the national lanes)."""
+    roles = (LANE_ROLES if lane_roles is None else lane_roles).get(lane, frozenset())
     users = db.session.scalars(select(User).order_by(User.username)).all()
     return [u.username for u in users if roles & set(u.roles)]
 
@@ -210,7 +214,7 @@ def reassign(task_id: str, username: str, actor: Actor) -> Task:
     actor.require({"teamleider"}, "taken toewijzen")
     task = _open_task(task_id, actor, teamleider_too=True)
     username = (username or "").strip()
-    if username and username not in eligible(task.lane):
+    if username and username not in eligible(task.lane, actor.lane_roles):
         raise InvalidInput("ongeldige toewijzing", {"medewerker": f"{username or '(leeg)'} mag taken van {task.lane} niet doen"})
     task.claimed_by = username or None
     db.session.commit()

@@ -26,7 +26,7 @@ OWN_SECTIONS = frozenset({"bsn", "naam", "geboortedatum", "adres", "hulpvraag", 
 def task_page(settings: Settings, task_id: str, actor: Actor) -> dict:
     """Return what the task page shows; Forbidden for a role that may neither do nor oversee it."""
     task, case, route = _load(settings, task_id)
-    may_complete = actor.may_complete(task.lane)
+    may_complete = actor.may_complete(task.lane, lane_roles=route.gemeente.lane_roles)
     if not may_complete and READER not in actor.roles:
         raise Forbidden(f"uw rol mag de taak '{task.title}' niet inzien")
     info = route.definition.user_tasks.get(task.name)

@@ -56,14 +56,14 @@ def index():
 @bp.get("/werkvoorraad")
 @login_required
 def werkvoorraad():
-    filters = inbox.Filters.parse(request.args)
+    filters = inbox.Filters.parse(request.args, current_app.extensions["wmo"].gemeente_config().lane_roles)
     return render_template("web/werkvoorraad.html", filters=filters, **inbox.inbox(current_app.extensions["wmo"], g.actor, filters))
 
 
 @bp.get("/team")
 @login_required
 def team():
-    filters = inbox.Filters.parse(request.args)
+    filters = inbox.Filters.parse(request.args, current_app.extensions["wmo"].gemeente_config().lane_roles)
     return render_template("web/team.html", filters=filters, **inbox.team(current_app.extensions["wmo"], g.actor, filters))
 
 

@@ -5,7 +5,7 @@ import secrets
 import time
 from functools import wraps
 
-from flask import abort, g, redirect, request, session, url_for
+from flask import abort, current_app, g, redirect, request, session, url_for
 
 from ..auth.service import actor_for_username
 
@@ -48,7 +48,7 @@ def login_required(view):
     @wraps(view)
     def wrapped(*args, **kwargs):
         seen = session.get("seen", 0)
-        actor = actor_for_username(session.get("user"))
+        actor = actor_for_username(session.get("user"), current_app.extensions["wmo"].gemeente_config().lane_roles)
         if actor is None or time.time() - seen > SESSION_TIMEOUT:
             expired = actor is not None
             session.clear()
