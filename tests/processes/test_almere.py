@@ -123,7 +123,7 @@ def test_the_variant_replaces_base_processes_by_id_and_loads():
     gemeente = load_settings(ROOT / "config.toml").gemeente_config("almere")
     ids = {p.name: etree.parse(str(p)).getroot().find("bpmn:process", NS).get("id") for p in BPMN_FILES}
     assert ids == {"wmo_melding.bpmn": "wmo_melding", "wmo_onderzoek.bpmn": "wmo_onderzoek",
-                   "wmo_beoordeling.bpmn": "wmo_beoordeling", "wmo_levering.bpmn": "wmo_levering"}
+                   "wmo_beoordeling.bpmn": "wmo_beoordeling", "wmo_levering.bpmn": "wmo_levering", "wmo_hulp.bpmn": "wmo_hulp"}
     base_ids = {etree.parse(str(p)).getroot().find("bpmn:process", NS).get("id") for p in (ROOT / "processes" / "base").glob("*.bpmn")}
     assert set(ids.values()) <= base_ids  # only replacements, no new call activity targets
     definition = processes.check(gemeente, processes.read_files(gemeente))
@@ -183,7 +183,8 @@ def test_config_section():
     # Almere pins its own terms: the section names them, whatever the national defaults become.
     section = load_settings(ROOT / "config.toml").raw["gemeenten"]["almere"]["termijnen"]
     assert {k: v["duur"] for k, v in section.items()} == {"ontvangstbevestiging": "5 werkdagen", "onderzoek": "6 weken",
-                                                          "beslistermijn": "2 weken"}
+                                                          "beslistermijn": "2 weken", "wijziging": "8 weken"}
+    assert "wijziging" not in load_settings(ROOT / "config.toml").gemeente_config("base").termijnen
 
 
 # --- melding: the wijkteam confirms within 5 werkdagen -------------------------------------------------------------
@@ -351,3 +352,29 @@ def test_beslistermijn_is_2_weeks_and_a_verdaging_adds_at_most_2(settings):
     assert deadline(view, "beslistermijn")["due"] == "2026-12-17"  # 2 weeks + 2 weeks verdaging
     with pytest.raises((InvalidInput, Conflict)):  # once, and at most 2 weeks (Awb 4:14; seed 002)
         walk(settings, case_id, [event("verdaging", verzonden_op="2026-12-01", weken=3, reden="Nog meer tijd.")], date(2026, 12, 1))
+
+
+# --- veranderen: a verwerkingstijd of 8 weeks ---------------------------------------------------------------------
+
+
+def lopend(settings):
+    return start(settings, aanvraag() + [task("aanvraag_beoordelen"), toekennen(), task("zorgaanbieder_toewijzen"),
+                                         event("begeleidingsplan_gedeeld", intake_op="2026-12-04"),
+                                         event("zorg_gestart", startdatum="2026-12-07")])
+
+
+def test_a_wijziging_has_a_verwerkingstijd_of_8_weeks(settings):
+    case_id = lopend(settings)
+    walk(settings, case_id, [event("wijziging_aangevraagd", soort="andere_aanbieder", ontvangen_op="2027-02-01")], date(2027, 2, 1))
+    assert open_tasks(case_id) == [("wijziging_beoordelen", "klantmanager")]
+    assert open_task(case_id, "wijziging_beoordelen").due == date(2027, 3, 29)  # 8 weeks after Monday 1 February
+    view = detail(settings, case_id, date(2027, 2, 2))
+    assert deadline(view, "wijziging") == {"name": "wijziging", "start": "2027-02-01", "due": "2027-03-29",
+                                           "status": "open", "met_on": None}
+    walk(settings, case_id, [task("wijziging_beoordelen", wijziging_besluit="andere_aanbieder", wijziging_verwerkt_op="2027-02-10")],
+         date(2027, 2, 10))
+    assert open_tasks(case_id) == [("zorgaanbieder_toewijzen", "klantmanager")]
+    assert deadline(detail(settings, case_id, date(2027, 2, 11)), "wijziging")["status"] == "met"
+    # Another zorgaanbieder makes a new intake and begeleidingsplan: the old plan does not count.
+    walk(settings, case_id, [task("zorgaanbieder_toewijzen", zorgaanbieder="Andere aanbieder")], date(2027, 2, 11))
+    assert detail(settings, case_id, date(2027, 2, 12))["waiting_for_events"] == ["begeleidingsplan_gedeeld", "bezwaar_ingediend"]
