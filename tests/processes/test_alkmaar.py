@@ -172,3 +172,53 @@ def test_onderzoek_follows_the_aanvraag_and_leads_to_the_besluit(alkmaar):
     walk(alkmaar, case_id, [task("aanvraag_beoordelen"), toekennen()], date(2026, 11, 24))
     assert open_tasks(case_id) == ["zorgaanbieder_toewijzen"]
     assert service.get_case(case_id).data["beschikking"]["leveringsvorm"] == "zin"
+
+
+def toegewezen(settings):
+    case_id = start(settings, aanvraag() + [task("aanvraag_beoordelen"), toekennen()])
+    walk(settings, case_id, [task("zorgaanbieder_toewijzen", zorgaanbieder="Thuiszorg Alkmaar",
+                                  toewijzing_verzonden_op="2026-12-01")], date(2026, 12, 1))
+    return case_id
+
+
+def test_waiting_time_for_hulp_is_four_to_eight_weeks(alkmaar):
+    """Stap 7: 'Het duurt tussen de 4 – 8 weken tot u hulp krijgt.'"""
+    assert str(alkmaar.gemeente_config().termijnen["levering"].duur.aantal) == "8"
+    case_id = toegewezen(alkmaar)
+    view = detail(alkmaar, case_id, date(2026, 12, 1))
+    # The resident hears the window: 4 weeks after the toewijzing at the earliest, the levering term at the latest.
+    assert view["data"]["wachttijd_vanaf"] == "2026-12-29" and view["data"]["wachttijd_tot"] == "2027-01-26"
+    assert deadline(view, "levering") == {"name": "levering", "start": "2026-12-01", "due": "2027-01-26",
+                                          "status": "open", "met_on": None}
+    assert open_tasks(case_id) == [] and "zorg_gestart" in view["waiting_for_events"]
+    # The day after the last day of the wait the klantmanager asks the zorgaanbieder when the hulp starts.
+    assert service.fire_due(alkmaar, datetime(2027, 1, 26, 23, 0, tzinfo=clock.AMSTERDAM)) == 0
+    assert service.fire_due(alkmaar, datetime(2027, 1, 27, 0, 0, tzinfo=clock.AMSTERDAM)) == 1
+    assert open_tasks(case_id) == ["wachttijd_navragen"]
+    [row] = detail(alkmaar, case_id, date(2027, 1, 27))["open_tasks"]
+    assert row["due"] == "2027-01-26"
+    walk(alkmaar, case_id, [task("wachttijd_navragen", verwachte_startdatum="2027-02-08", inwoner_geinformeerd=True)],
+         date(2027, 1, 27))
+    assert open_tasks(case_id) == []
+    # Not started on the expected day either: the task comes back the day after.
+    assert service.fire_due(alkmaar, datetime(2027, 2, 9, 0, 0, tzinfo=clock.AMSTERDAM)) == 1
+    assert open_tasks(case_id) == ["wachttijd_navragen"]
+    walk(alkmaar, case_id, [task("wachttijd_navragen", verwachte_startdatum="2027-02-15", inwoner_geinformeerd=True),
+                            event("zorg_gestart", startdatum="2027-02-15", zorgaanbieder="Thuiszorg Alkmaar")],
+         date(2027, 2, 15))
+    view = detail(alkmaar, case_id, date(2027, 2, 16))
+    assert view["status"] == "lopend" and view["open_tasks"] == []
+    assert deadline(view, "levering")["status"] == "met" and view["data"]["cak_gemeld_op"] == "2027-02-15"
+    assert "wijziging_aangevraagd" in view["waiting_for_events"]
+
+
+def test_base_waits_for_the_start_without_asking(base):
+    case_id = start(base, [
+        task("gesprek_plannen", gesprek_nodig=True, gesprek_datum="2026-11-12", gesprek_vorm="huisbezoek"),
+        event("persoonlijk_plan_ontvangen", ontvangen_op="2026-11-05", plan="Zelf koken."),
+        time_to(date(2026, 11, 12)), task("gesprek_voeren", leveringsvorm="zin"),
+        task("verslag_opstellen", verslag_opgesteld_op="2026-11-16"),
+        task("verslag_ondertekenen", akkoord=True, hulp_aanvragen=True, ondertekend_ontvangen_op="2026-11-19"),
+        task("aanvraag_beoordelen"), toekennen(), task("zorgaanbieder_toewijzen", toewijzing_verzonden_op="2026-12-01")])
+    assert service.fire_due(base, datetime(2027, 3, 1, 0, 0, tzinfo=clock.AMSTERDAM)) == 0
+    assert open_tasks(case_id) == []
