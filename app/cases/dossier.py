@@ -152,6 +152,8 @@ def _event(route, names: dict, event: dict) -> dict:
         what, labels = f"Gebeurtenis: {_event_title(route, name)}", _labels(route, f"events/{name}.json")
     elif kind == "timer":
         what = "Timer afgegaan: " + ", ".join(names.get(n.strip(), n.strip()) for n in name.split(","))
+    elif kind == "migratie":
+        what = f"Verplaatst naar een nieuwere procesversie ({name})"
     elif kind == "inwonerlink":
         what, labels = "Persoonlijke link voor de inwoner gemaakt", {"geldig_tot": "Geldig tot"}
     else:

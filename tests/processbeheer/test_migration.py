@@ -6,7 +6,7 @@ from sqlalchemy import select
 
 from app import processes
 from app.auth.service import Actor
-from app.cases import migration, waits
+from app.cases import dossier, migration, waits
 from app.db import db
 from app.demo import event, task, walk
 from app.errors import Forbidden, InvalidInput
@@ -59,6 +59,9 @@ def test_a_label_change_moves_the_case_and_it_goes_on_in_the_new_version(setting
     entry = db.session.scalars(select(AuditEvent).where(AuditEvent.case_id == case_id).order_by(AuditEvent.id)).all()[-1]
     assert (entry.kind, entry.actor, entry.process_hash) == ("migratie", "pb", version_2.hash)
     assert entry.name == f"{version_1.hash[:12]} → {version_2.hash[:12]}"
+    timeline = dossier.dossier(settings, case_id, Actor("km", frozenset({"klantmanager"})))["tijdlijn"]
+    assert any(e["kind"] == "migratie" and e["what"].startswith("Verplaatst naar een nieuwere procesversie")
+               for e in timeline)
     # The next task is completed on the new version.
     walk(settings, case_id, [PLANNEN], date(2026, 11, 3))
     last = db.session.scalars(select(AuditEvent).where(AuditEvent.case_id == case_id).order_by(AuditEvent.id)).all()[-1]
