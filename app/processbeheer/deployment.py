@@ -5,18 +5,24 @@ whole set is checked as ``wmo processes check`` does (``processes.check``, via
 ``processes.deploy``), and a valid set becomes the newest version: new cases start on it,
 running cases keep the version they started with. An invalid one stores nothing and lists
 every problem (file, element id, reason).
+
+The timer check and bpmnlint are the CLI's own (``app/variants.py``), called here on the files in
+memory rather than on disk.
 """
 from __future__ import annotations
 
 import logging
 import re
+import tempfile
 from dataclasses import dataclass
+from pathlib import Path
 
 from lxml import etree
 
-from .. import processes
+from .. import processes, variants
 from ..auth.service import Actor
 from ..db import db
+from ..engine import Problem
 from ..errors import InvalidInput, NotFound
 from ..models import ProcessVersion
 from . import service
@@ -62,14 +68,47 @@ def save_file(settings, naam: str, file: str, content: bytes, actor: Actor) -> D
     _check_file(file, content)
     files = current_files(naam, gemeente)
     files[file] = content
+    check_route(settings, gemeente, files, file)
     before = service.newest(naam)
-    version = processes.deploy(gemeente, files, actor.username)  # raises InvalidInput with every problem
+    version = processes.deploy(gemeente, files, actor.username)
     new = before is None or version.id > before.id
     if new:
         db.session.commit()
         log.info("deployed: %s deployed version %s (%s) of %s, file %s changed", actor.username, version.id,
                  version.hash[:10], naam, file)
     return Deployed(version, new)
+
+
+def check_route(settings, gemeente, files: dict[str, bytes], changed: str) -> None:
+    """Check the whole set as ``wmo processes check`` does; raise InvalidInput listing every problem.
+
+    That is processes.find_problems (parse, call activities, lanes of this gemeente, forms, scripts),
+    then app/variants.py's timer check on a sample case and bpmnlint on the changed diagram.
+    """
+    definition, found = processes.find_problems(gemeente, files)
+    found = list(found)
+    if definition is not None:
+        found += variants._check_timers(gemeente, files, {name: name for name in files}, definition)
+    if changed.endswith(".bpmn") and definition is not None:
+        with tempfile.TemporaryDirectory() as scratch:
+            path = Path(scratch) / changed
+            path.write_bytes(files[changed])
+            notes: list[str] = []
+            for problem in variants._bpmnlint(settings, [path], notes):
+                found.append(Problem(changed, problem.element, problem.reason))
+            for note in notes:
+                log.warning("deploy check: %s", note)
+    if found:
+        raise InvalidInput("het procesmodel is ongeldig", _fields(found))
+
+
+def _fields(found) -> dict[str, str]:
+    fields: dict[str, str] = {}
+    for problem in found:
+        element = problem.element if problem.element not in ("", "-") else ""
+        key = ":".join(p for p in (problem.file, element) if p) or "procesmodel"
+        fields[key] = f"{fields[key]}; {problem.reason}" if key in fields else problem.reason
+    return fields
 
 
 def _check_file(file: str, content: bytes) -> None:

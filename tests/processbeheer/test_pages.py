@@ -138,6 +138,11 @@ def importing_os(xml: str) -> str:
     (ONDERZOEK, without_form, ["gesprek_plannen", "user task names no form"]),
     (ONDERZOEK, importing_os, ["onderzoek_starten", "expression refused", "import"]),
     (ONDERZOEK, lambda xml: xml[:2000], ["geen geldige XML"]),
+    # The checks of `wmo processes check` beyond parsing: timer expressions on a sample case, and bpmnlint.
+    (ONDERZOEK, lambda xml: xml.replace('termijn_verlopen("persoonlijk_plan", onderzoek_vanaf)', '"morgen"'),
+     ["plan_termijn_verstreken", "geeft geen geldig timeDate"]),
+    (ONDERZOEK, lambda xml: xml.replace("</bpmn:process>", '<bpmn:task id="los_taak" name="Los" /></bpmn:process>', 1),
+     ["los_taak", "bpmnlint no-disconnected"]),
     ("notities.txt", lambda xml: xml, ["alleen een .bpmn- of .dmn-bestand"]),
     ("wmo_melding.bpmn", lambda xml: '<?xml version="1.0"?><html></html>', ["geen BPMN- of DMN-model"]),
     ("leeg.dmn", lambda xml: "", ["het bestand is leeg"]),
