@@ -3,13 +3,18 @@
 Each test names the seed's sentence it checks. The variant runs with settings whose gemeente is "alkmaar",
 read from the real config.toml, on a fresh SQLite database.
 """
+import json
 from datetime import date, datetime, time
 
 import pytest
+from jsonschema import Draft202012Validator
+from lxml import etree
 from sqlalchemy import select
 
-from app import create_app
-from app.auth.service import Actor
+from app import create_app, variants
+from app.auth.service import Actor, resident
+from app.errors import Forbidden
+from app.inbox import service as inbox
 from app.cases import queries, service
 from app.config import load_settings
 from app.demo import create_case, event, task, time_to, walk
@@ -18,6 +23,9 @@ from app.models import Task
 from tests.conftest import ROOT
 
 MELDING = date(2026, 11, 2)  # a Monday
+PROCESSES = ROOT / "processes" / "alkmaar"
+FORMS = ROOT / "forms" / "alkmaar"
+NS = {"bpmn": "http://www.omg.org/spec/BPMN/20100524/MODEL", "spiff": "http://spiffworkflow.org/bpmn/schema/1.0/core"}
 READER = Actor("lezer", frozenset({"teamleider"}))
 
 
@@ -222,3 +230,85 @@ def test_base_waits_for_the_start_without_asking(base):
         task("aanvraag_beoordelen"), toekennen(), task("zorgaanbieder_toewijzen", toewijzing_verzonden_op="2026-12-01")])
     assert service.fire_due(base, datetime(2027, 3, 1, 0, 0, tzinfo=clock.AMSTERDAM)) == 0
     assert open_tasks(case_id) == []
+
+
+def test_wmo_processes_check_passes_for_alkmaar(alkmaar):
+    report = variants.check(alkmaar, "alkmaar")
+    assert report.checked == ["alkmaar"] and report.problems == [], report.problems
+
+
+def test_every_alkmaar_user_task_has_a_form_and_a_lane_with_a_role(alkmaar):
+    gemeente = alkmaar.gemeente_config()
+    for path in sorted(PROCESSES.glob("*.bpmn")):
+        root = etree.parse(str(path))
+        lanes = {ref.text: lane.get("name") for lane in root.iterfind(".//bpmn:lane", NS)
+                 for ref in lane.iterfind("bpmn:flowNodeRef", NS)}
+        for user_task in root.iterfind(".//bpmn:userTask", NS):
+            task_id = user_task.get("id")
+            assert gemeente.lane_roles.get(lanes.get(task_id)), (path.name, task_id)
+            [form] = [p.get("value") for p in user_task.iterfind(".//spiff:property", NS)
+                      if p.get("name") == "formJsonSchemaFilename"]
+            assert form == f"{task_id}.json" and any((d / form).is_file() for d in gemeente.form_dirs), task_id
+
+
+@pytest.mark.parametrize("path", sorted(FORMS.glob("*.json")), ids=lambda p: p.name)
+def test_alkmaar_forms_are_valid_schemas_with_dutch_titles(path):
+    schema = json.loads(path.read_text())
+    Draft202012Validator.check_schema(schema)
+    assert schema["additionalProperties"] is False and schema["title"] and schema["description"]
+    for name, prop in schema["properties"].items():
+        assert prop.get("title"), f"{path.name}: {name} has no title"
+        if "x-enum-titles" in prop:
+            assert len(prop["x-enum-titles"]) == len(prop["enum"]), f"{path.name}: {name}"
+
+
+def test_letterhead_holds_only_what_the_seed_gives(alkmaar):
+    """'U kunt contact opnemen door een e-mail te sturen naar wmo@alkmaar.nl of door te bellen naar 14 072.'"""
+    assert alkmaar.gemeente_config().briefhoofd == {"naam": "Gemeente Alkmaar", "telefoon": "14 072",
+                                                    "e-mail": "wmo@alkmaar.nl"}
+
+
+def test_the_aanmeldpunt_is_a_lane_the_klantmanager_does(alkmaar):
+    gemeente = alkmaar.gemeente_config()
+    assert gemeente.lane_roles["aanmeldpunt"] == {"klantmanager"}
+    case_id = start(alkmaar, [])
+    from app.db import db
+
+    row = db.session.scalar(select(Task).where(Task.case_id == case_id, Task.closed_at.is_(None)))
+    assert (row.name, row.lane) == ("eigen_netwerk_nagaan", "aanmeldpunt")
+    # The bevestiging waits for this step: the task is due when the bevestiging is (5 werkdagen).
+    assert row.due == date(2026, 11, 9)
+    klantmanager = Actor("km", frozenset({"klantmanager"}), lane_roles=gemeente.lane_roles)
+    beslisser = Actor("bs", frozenset({"beslisser"}), lane_roles=gemeente.lane_roles)
+    assert "aanmeldpunt" in inbox.lanes_of(klantmanager)
+    assert inbox.inbox(alkmaar, klantmanager, inbox.Filters())["totaal"] == 1
+    with pytest.raises(Forbidden):
+        service.complete_task(alkmaar, row.id, {"netwerk_gevraagd": True, "organisaties_gevraagd": True,
+                                                "eigen_netwerk_uitkomst": "geen_oplossing"}, beslisser)
+
+
+def test_the_resident_decides_through_the_personal_link(alkmaar):
+    """Stap 4 and 5 by the resident: the page of the national route signs the Alkmaar choice too."""
+    from app.inwoner.service import page, sign_verslag
+
+    case_id = start(alkmaar, ADVIES)
+    actor = resident(case_id)
+    with clock.at(datetime(2026, 11, 18, 12, tzinfo=clock.AMSTERDAM)):
+        shown = page(alkmaar, actor)
+        assert ("Welke hulp wij voorstellen", "Toelichting bij advies: wat kan de inwoner nu verder doen?") in shown.verslag
+        sign_verslag(alkmaar, actor, shown.sign_task_id, {"akkoord": "ja", "hulp_aanvragen": "ja"})
+    case = service.get_case(case_id)
+    assert case.data["aanvraag_ingediend"] is True and case.data["aanvraag_ontvangen_op"] == "2026-11-18"
+    assert open_tasks(case_id) == ["aanvraag_onderzoeken"]
+
+
+def test_a_herindicatie_starts_at_the_invitation_not_at_the_aanmeldpunt(alkmaar):
+    case_id = toegewezen(alkmaar)
+    walk(alkmaar, case_id, [event("zorg_gestart", startdatum="2026-12-20")], date(2026, 12, 20))
+    # Herindicatie 8 weeks before the einddatum (Sun 5 Dec 2027).
+    assert service.fire_due(alkmaar, datetime(2027, 10, 10, 0, 0, tzinfo=clock.AMSTERDAM)) == 1
+    walk(alkmaar, case_id, [task("herindicatie_beoordelen", verlengen=True)], date(2027, 10, 12))
+    assert open_tasks(case_id) == ["gesprek_plannen"]
+    view = detail(alkmaar, case_id, date(2027, 10, 12))
+    assert deadline(view, "uitnodiging") == {"name": "uitnodiging", "start": "2027-10-10", "due": "2027-12-05",
+                                             "status": "open", "met_on": None}
