@@ -209,3 +209,28 @@ def test_only_a_procesbeheerder_may_use_the_workbench(client, users, version_1, 
 def test_the_workbench_asks_to_log_in_first(client, version_1):
     response = client.get("/processen")
     assert response.status_code == 302 and "/inloggen" in response.headers["Location"]
+
+
+def test_other_gemeenten_are_listed_once_they_have_a_version(client, users, settings, version_1):
+    login(client, "pb")
+    configured = [n for n in settings.raw.get("gemeenten", {}) if n != settings.gemeente]
+    if not configured:
+        pytest.skip("config.toml configures no other gemeente")
+    other = configured[0]
+    titel = settings.raw["gemeenten"][other].get("naam", other)
+    assert f'id="gemeente-{other}"' not in client.get("/processen").data.decode()
+    version = processes.deploy_from_disk(settings.gemeente_config(other))
+    db.session.commit()
+    page = client.get("/processen").data.decode()
+    assert f'id="gemeente-{other}"' in page and titel in page
+    assert page.index('id="gemeente-base"') < page.index(f'id="gemeente-{other}"')  # the gemeente in use first
+    assert f"/processen/{other}/versies/{version.id}" in page
+    assert client.get(f"/processen/{other}/versies/{version.id}").status_code == 200
+    assert client.get(f"/processen/base/versies/{version.id}").status_code == 404  # another gemeente's version
+
+
+def test_an_upload_over_the_size_limit_is_refused(client, users, version_1):
+    login(client, "pb")
+    response = upload(client, ONDERZOEK, b"<a>" + b" " * (1024 * 1024) + b"</a>")
+    assert response.status_code == 413 and "te groot" in response.data.decode()
+    assert versions() == 1
