@@ -26,6 +26,13 @@ DI_NAMESPACES = (
 CONTAINERS = {"definitions", "process", "subProcess", "transaction", "adHocSubProcess", "laneSet", "lane",
               "childLaneSet", "collaboration", "decisionTable"}
 SKIPPED = {"incoming", "outgoing"}  # the same as the flows' sourceRef and targetRef
+# Attributes at their default value mean the same as when absent (bpmn-js leaves them out when it saves).
+DEFAULTS = {
+    "cancelActivity": "true", "isInterrupting": "true", "parallelMultiple": "false", "instantiate": "false",
+    "triggeredByEvent": "false", "isForCompensation": "false", "startQuantity": "1", "completionQuantity": "1",
+    "isClosed": "false", "processType": "None", "gatewayDirection": "Unspecified", "isImmediate": "false",
+    "isCollection": "false", "hitPolicy": "UNIQUE", "isSequential": "false", "eventGatewayType": "Exclusive",
+}
 TYPE_LABELS = {
     "userTask": "gebruikerstaak", "scriptTask": "scripttaak", "serviceTask": "servicetaak", "manualTask": "handmatige taak",
     "businessRuleTask": "beslistaak", "sendTask": "verzendtaak", "receiveTask": "ontvangsttaak", "task": "taak",
@@ -122,7 +129,7 @@ def elements(root) -> dict[str, Element]:
             type=_local(node),
             name=node.get("name") or node.get("label") or "",
             label=_name(node, root),
-            attributes={_attr_name(k): v for k, v in node.attrib.items() if _attr_name(k) not in ("id", "name")},
+            attributes=_attributes(node),
             content=_content(node),
         )
     return found
@@ -153,7 +160,7 @@ def describe(old: Element, new: Element) -> list[str]:
     if old.name != new.name:
         details.append(f"naam: {_pair(old.name, new.name)}")
     for key in sorted(set(old.attributes) | set(new.attributes)):
-        was, now = old.attributes.get(key), new.attributes.get(key)
+        was, now = old.attributes.get(key, DEFAULTS.get(key)), new.attributes.get(key, DEFAULTS.get(key))
         if was != now:
             details.append(f"{key}: {_pair(was, now)}")
     for key in _ordered(old.content, new.content):
@@ -233,7 +240,7 @@ def _content(node) -> dict[str, str]:
             if seen[key] > 1:
                 key = f"{key}#{seen[key]}"
             here = f"{path}/{key}" if path else key
-            attributes = {_attr_name(k): v for k, v in child.attrib.items() if _attr_name(k) not in ("id", "name")}
+            attributes = _attributes(child)
             value = " ".join(filter(None, [text, ", ".join(f"{k}={v}" for k, v in sorted(attributes.items()))]))
             if value:
                 content[here] = value
@@ -241,6 +248,17 @@ def _content(node) -> dict[str, str]:
 
     walk(node, "")
     return content
+
+
+def _attributes(node) -> dict[str, str]:
+    """The attributes that carry meaning: not the id or name, and not a default value spelled out."""
+    found = {}
+    for key, value in node.attrib.items():
+        name = _attr_name(key)
+        if name in ("id", "name") or DEFAULTS.get(name) == value.strip():
+            continue
+        found[name] = value
+    return found
 
 
 def _name(node, root) -> str:

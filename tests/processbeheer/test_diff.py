@@ -65,3 +65,11 @@ def test_contents_and_decision_tables():
     assert table["id"] == "eigen_bijdrage" and table["hit_policy"] == "FIRST"
     assert table["inputs"][0] == {"label": "Jaar van ingang", "expressie": "jaar(ingangsdatum)"}
     assert all(len(r["invoer"]) == len(table["inputs"]) for r in table["rules"])
+
+
+def test_a_default_value_left_out_is_no_change():
+    # bpmn-js drops cancelActivity="true" when it saves: the boundary event still interrupts.
+    assert 'cancelActivity="true"' in ONDERZOEK
+    assert diff.compare(ONDERZOEK, ONDERZOEK.replace(' cancelActivity="true"', "")) == []
+    assert changes(ONDERZOEK, ONDERZOEK.replace('cancelActivity="true"', 'cancelActivity="false"', 1)) == {
+        "plan_tijdens_plannen": ("gewijzigd", ["cancelActivity: ‘true’ → ‘false’"])}
