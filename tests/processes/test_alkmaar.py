@@ -312,3 +312,25 @@ def test_a_herindicatie_starts_at_the_invitation_not_at_the_aanmeldpunt(alkmaar)
     view = detail(alkmaar, case_id, date(2027, 10, 12))
     assert deadline(view, "uitnodiging") == {"name": "uitnodiging", "start": "2027-10-10", "due": "2027-12-05",
                                              "status": "open", "met_on": None}
+
+
+def test_a_verdaging_reaches_the_onderzoek_after_the_aanvraag(alkmaar):
+    """The onderzoek after the aanvraag lies inside the beslistermijn, so a verdaging (Awb 4:14) may extend it."""
+    case_id = start(alkmaar, aanvraag()[:-1])
+    walk(alkmaar, case_id, [event("verdaging", verzonden_op="2026-11-25", weken=2, reden="Medisch advies nodig.")],
+         date(2026, 11, 25))
+    assert open_tasks(case_id) == ["aanvraag_onderzoeken"]
+    view = detail(alkmaar, case_id, date(2026, 11, 25))
+    assert deadline(view, "beslistermijn")["due"] == "2026-12-17"  # 2 + 2 weeks after Thu 19 Nov
+
+
+def test_a_late_invitation_passes_the_statutory_onderzoek_before_alkmaars_own_term(alkmaar):
+    """Alkmaar's 8 weeks exceed the law's 6: at 6 weeks the teamleider is told, at 8 the invitation term is overdue."""
+    case_id = start(alkmaar, [GEEN_OPLOSSING])
+    # The onderzoek ends Mon 14 Dec 2026; the next day the teamleider gets the task (Wmo 2.3.2 lid 9).
+    service.fire_due(alkmaar, datetime(2026, 12, 15, 0, 0, tzinfo=clock.AMSTERDAM))
+    assert sorted(open_tasks(case_id)) == ["gesprek_plannen", "onderzoektermijn_bewaken"]
+    view = detail(alkmaar, case_id, date(2026, 12, 15))
+    assert deadline(view, "onderzoek")["status"] == "overdue" and deadline(view, "uitnodiging")["status"] == "open"
+    view = detail(alkmaar, case_id, date(2026, 12, 29))
+    assert deadline(view, "uitnodiging")["status"] == "overdue"
