@@ -1,5 +1,5 @@
 """Moving a running case to a newer version of the real route: when it may, when not and why."""
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
@@ -151,3 +151,16 @@ def test_a_step_inserted_after_the_running_call_activity_is_taken(route, at_gesp
             done += engine.complete(workflow, task.id, answers[name]).completed
             workflow = engine.restore(new, script_engine, engine.dumps(workflow))
     assert done.index("onderzoek") < done.index("na_onderzoek") < done.index("gw_aanvraag")
+
+
+def test_a_term_that_fired_before_the_move_does_not_fire_again(route):
+    files, definition, script_engine = route
+    later = NOV_2 + timedelta(days=44)  # past the onderzoekstermijn (14 Dec)
+    with clock.at(NOV_2):
+        workflow, _ = engine.start(definition, script_engine, dict(MELDING))
+    with clock.at(later):
+        assert "onderzoektermijn_verstreken" in engine.fire_timers(workflow).completed
+        new = changed(files, "wmo_onderzoek.bpmn", (b'name="Gesprek plannen"', b'name="Gesprek inplannen"'))
+        result = migration.migrate(workflow, new, script_engine)
+    assert result.can_move and result.step.completed == []
+    assert sorted(t.bpmn_id for t in engine.ready_tasks(result.workflow)) == ["gesprek_plannen", "onderzoektermijn_bewaken"]
