@@ -36,9 +36,9 @@ KLANTMANAGER = Actor("consulent-1", frozenset({"klantmanager"}))
 
 
 @pytest.fixture
-def settings(sqlite_url, monkeypatch):
-    """Settings whose gemeente is Almere, with the app on a fresh SQLite database."""
-    monkeypatch.setenv("WMO_DATABASE_URL", sqlite_url)
+def settings(db_url, monkeypatch):
+    """Settings whose gemeente is Almere, with the app on a fresh database (SQLite, then PostgreSQL)."""
+    monkeypatch.setenv("WMO_DATABASE_URL", db_url)
     almere = load_settings(ROOT / "config.toml")
     almere.gemeente = "almere"
     app = create_app(almere)
@@ -378,3 +378,53 @@ def test_a_wijziging_has_a_verwerkingstijd_of_8_weeks(settings):
     # Another zorgaanbieder makes a new intake and begeleidingsplan: the old plan does not count.
     walk(settings, case_id, [task("zorgaanbieder_toewijzen", zorgaanbieder="Andere aanbieder")], date(2027, 2, 11))
     assert detail(settings, case_id, date(2027, 2, 12))["waiting_for_events"] == ["begeleidingsplan_gedeeld", "bezwaar_ingediend"]
+
+
+def test_through_the_api_a_wijkteammedewerker_does_the_wijkteam_task_and_a_klantmanager_may_not(settings):
+    from flask import current_app
+
+    from app.auth.service import add_user
+    from app.db import db
+
+    roles = settings.gemeente_config().roles
+    assert "wijkteammedewerker" in roles
+    _, wijkteam = add_user("wijkteam-1", ["wijkteammedewerker"], roles)
+    _, klantmanager = add_user("consulent-1", ["klantmanager"], roles)
+    db.session.commit()
+    client = current_app.test_client()
+    case_id = create_case(settings, "999990019", MELDING)
+    db.session.commit()
+    listed = client.get("/api/v1/tasks?role=wijkteam", headers={"Authorization": f"Bearer {wijkteam}"}).get_json()["tasks"]
+    assert [(t["name"], t["case_id"]) for t in listed] == [("ontvangstbevestiging_versturen", case_id)]
+    task_id = listed[0]["id"]
+    body = {"verzonden_per": "email", "emailadres": "inwoner@example.org"}
+    refused = client.post(f"/api/v1/tasks/{task_id}/complete", json=body, headers={"Authorization": f"Bearer {klantmanager}"})
+    assert refused.status_code == 403
+    done = client.post(f"/api/v1/tasks/{task_id}/complete", json=body, headers={"Authorization": f"Bearer {wijkteam}"})
+    assert done.status_code == 200, done.get_json()
+    assert [t["name"] for t in done.get_json()["open_tasks"]] == ["gesprek_plannen"]
+
+
+def test_a_persoonlijk_plan_sent_before_the_confirmation_is_kept_for_the_onderzoek(settings):
+    # The 7 days of Wmo 2.3.2 lid 2 run from the melding, so the plan may arrive while the confirmation is still to go.
+    case_id = create_case(settings, "999990019", MELDING)
+    walk(settings, case_id, [event("persoonlijk_plan_ontvangen", ontvangen_op="2026-11-03", plan="Hulp bij mijn post.")],
+         date(2026, 11, 3))
+    assert open_tasks(case_id) == [("ontvangstbevestiging_versturen", "wijkteam")]
+    walk(settings, case_id, [BEVESTIGEN, task("gesprek_plannen", gesprek_datum="2026-11-12", gesprek_vorm="huisbezoek")],
+         date(2026, 11, 4))
+    # No wait for a plan that is already there: straight on to the gesprek.
+    assert open_tasks(case_id) == [("gesprek_voeren", "wijkteam")]
+    view = detail(settings, case_id, date(2026, 11, 5))
+    assert deadline(view, "persoonlijk_plan")["status"] == "met" and view["data"]["persoonlijk_plan_ontvangen_op"] == "2026-11-03"
+
+
+def test_a_herindicatie_starts_a_new_wijkteam_onderzoek_without_the_old_plan(settings):
+    case_id = lopend(settings)
+    # Herindicatie 8 weeks before the einddatum (Sun 5 Dec 2027); zorg in natura: the zorgaanbieder reports (seed 002).
+    assert service.fire_due(settings, datetime(2027, 10, 10, 0, 0, tzinfo=clock.AMSTERDAM)) == 1
+    assert service.get_case(case_id).data["herindicatie_initiatief"] == "zorgaanbieder"
+    walk(settings, case_id, [task("herindicatie_beoordelen", verlengen=True)], date(2027, 10, 12))
+    assert open_tasks(case_id) == [("gesprek_plannen", "wijkteam")]
+    data = service.get_case(case_id).data
+    assert data["persoonlijk_plan_ontvangen_op"] is None and data["onderzoek_vanaf"] == "2027-10-10"
