@@ -39,14 +39,19 @@ def _app(url, monkeypatch, gemeente):
 
 
 @pytest.fixture
-def alkmaar(sqlite_url, monkeypatch):
+def alkmaar_app(sqlite_url, monkeypatch):
     app = _app(sqlite_url, monkeypatch, "alkmaar")
     with app.app_context():
-        yield app.extensions["wmo"]
+        yield app
         from app.db import db
 
         db.session.remove()
         db.engine.dispose()
+
+
+@pytest.fixture
+def alkmaar(alkmaar_app):
+    return alkmaar_app.extensions["wmo"]
 
 
 @pytest.fixture
@@ -334,3 +339,27 @@ def test_a_late_invitation_passes_the_statutory_onderzoek_before_alkmaars_own_te
     assert deadline(view, "onderzoek")["status"] == "overdue" and deadline(view, "uitnodiging")["status"] == "open"
     view = detail(alkmaar, case_id, date(2026, 12, 29))
     assert deadline(view, "uitnodiging")["status"] == "overdue"
+
+
+def test_the_aanmeldpunt_step_through_the_task_page(alkmaar_app, alkmaar):
+    from app.auth.service import add_user, set_password
+    from tests.web.test_routes import csrf, login
+
+    add_user("km", ["klantmanager"])
+    set_password("km", "km-wachtwoord-1")
+    client = alkmaar_app.test_client()
+    case_id = start(alkmaar, [])
+    from app.db import db
+
+    task_id = db.session.scalar(select(Task.id).where(Task.case_id == case_id, Task.closed_at.is_(None)))
+    login(client, "km")
+    page = client.get(f"/taken/{task_id}").data.decode()
+    assert "<h1>Eigen netwerk en organisaties in Alkmaar nagaan</h1>" in page
+    assert "Opgelost met eigen netwerk of organisaties: de inwoner trekt de melding in" in page
+    token = csrf(client.get("/inloggen").data)
+    answer = client.post(f"/taken/{task_id}", data={
+        "csrf_token": token, "actie": "afronden", "netwerk_gevraagd": "ja", "organisaties_gevraagd": "ja",
+        "eigen_netwerk_uitkomst": "opgelost", "inwoner_trekt_melding_in": "ja",
+        "oplossing": "Vrijwilligers van het wijkcentrum doen de boodschappen."})
+    assert answer.status_code in (302, 303), answer.data.decode()[:500]
+    assert service.get_case(case_id).status == "afgehandeld"
