@@ -1,5 +1,4 @@
 """The process owner's workbench: only the procesbeheerder reaches it, and it passes the same page checks."""
-import pytest
 from playwright.sync_api import expect
 
 from .conftest import check_page, login
@@ -15,12 +14,6 @@ def open_processes(page):
 def test_the_procesbeheerder_reaches_the_processes_from_the_menu(page):
     open_processes(page)
     expect(page.get_by_role("table").first.get_by_role("rowheader", name="versie 1")).to_be_visible()
-
-
-@pytest.mark.xfail(reason="the versions table (table.pb-versies, 529 px) overflows a 390 px phone: "
-                          "no style yet for its wrapper div.pb-tabel", strict=False)
-def test_the_processes_overview_passes_the_page_checks(page):
-    open_processes(page)
     check_page(page, "processes overview")
 
 
