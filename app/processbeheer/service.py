@@ -47,9 +47,18 @@ def overview(settings, actor: Actor) -> list[dict]:
             "naam": naam,
             "titel": titel,
             "in_gebruik": naam == settings.gemeente,
-            "versies": [_version_row(v, counts, current=i == 0) for i, v in enumerate(versions)],
+            "versies": [{**_version_row(v, counts, current=i == 0),
+                         "gewijzigd": changed_files(versions[i + 1] if i + 1 < len(versions) else None, v)}
+                        for i, v in enumerate(versions)],
         })
     return result
+
+
+def changed_files(before: ProcessVersion | None, version: ProcessVersion) -> list[str] | None:
+    """The files a version changed, added or removed against the one before it (None: the first version)."""
+    if before is None:
+        return None
+    return sorted(n for n in set(before.files) | set(version.files) if before.files.get(n) != version.files.get(n))
 
 
 def _case_counts() -> dict[int, dict[str, int]]:
@@ -130,9 +139,11 @@ def version_page(settings, naam: str, version_id: int, shown: str | None, actor:
         select(ProcessVersion).where(ProcessVersion.gemeente == naam, ProcessVersion.id != version.id)
         .order_by(ProcessVersion.id.desc())
     ).all()
+    older = next((v for v in others if v.id < version.id), None)
     return {
         "gemeente": {"naam": config.naam, "titel": config.titel},
         "versie": _version_row(version, counts, current=latest is not None and latest.id == version.id),
+        "vorige": {"id": older.id, "gewijzigd": changed_files(older, version)} if older else None,
         "bestanden": files,
         "getoond": shown,
         "beslistabellen": diff.decision_tables(version.files[shown]) if shown and shown.endswith(".dmn") else [],

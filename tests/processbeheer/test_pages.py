@@ -38,6 +38,8 @@ def test_overview_lists_each_version_with_who_deployed_it_and_its_cases(client, 
     assert "Lopende zaken: </span>1<" in new and "Zaken in totaal: </span>1<" in new
     assert "huidig: nieuwe zaken starten hierop" in new and "huidig" not in old.split("stand")[1]
     assert "<td>systeem</td>" in old and "<td>pb</td>" in new
+    # Who deployed what, when: the versions themselves are the record.
+    assert "eerste versie" in old and f"Gewijzigd: </span><code>{ONDERZOEK}</code></td>" in new
     assert version_1.hash[:10] in old
     # Deployed-at in Amsterdam time, e.g. 01-12-2026 15:04
     assert re.search(r"<time datetime=\"[^\"]+\">\d\d-\d\d-\d{4} \d\d:\d\d</time>", new)
@@ -96,6 +98,7 @@ def test_a_valid_upload_becomes_the_version_new_cases_start_on_and_running_cases
     assert response.headers["Location"].startswith(f"/processen/base/versies/{version_2.id}")
     page = client.get(response.headers["Location"]).data.decode()
     assert f"Versie {version_2.id} is in gebruik genomen" in page
+    assert f"ten opzichte van versie {version_1.id}: <code>{ONDERZOEK}</code>" in page
     assert processes.current(settings.gemeente_config()).id == version_2.id
     newer = new_case(settings, 1)
     assert db.session.get(Case, newer).process_version_id == version_2.id
