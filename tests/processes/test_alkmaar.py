@@ -363,3 +363,16 @@ def test_the_aanmeldpunt_step_through_the_task_page(alkmaar_app, alkmaar):
         "oplossing": "Vrijwilligers van het wijkcentrum doen de boodschappen."})
     assert answer.status_code in (302, 303), answer.data.decode()[:500]
     assert service.get_case(case_id).status == "afgehandeld"
+
+
+def test_a_persoonlijk_plan_at_the_aanmeldpunt_is_kept_for_the_onderzoek(alkmaar):
+    """The 7 days of Wmo 2.3.2 lid 2 run from the melding, also while the aanmeldpunt still asks about the netwerk."""
+    case_id = start(alkmaar, [event("persoonlijk_plan_ontvangen", ontvangen_op="2026-11-03", plan="Hulp bij schoonmaken.")])
+    assert open_tasks(case_id) == ["eigen_netwerk_nagaan"]
+    walk(alkmaar, case_id, [GEEN_OPLOSSING, task("gesprek_plannen", uitnodiging_verzonden_op="2026-11-04",
+                                                 gesprek_datum="2026-11-12", gesprek_plek="stadskantoor")],
+         date(2026, 11, 4))
+    # The plan is in: no waiting for it, straight to the gesprek.
+    assert open_tasks(case_id) == ["gesprek_voeren"]
+    view = detail(alkmaar, case_id, date(2026, 11, 4))
+    assert deadline(view, "persoonlijk_plan")["status"] == "met" and deadline(view, "persoonlijk_plan")["met_on"] == "2026-11-03"
