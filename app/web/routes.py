@@ -20,8 +20,17 @@ def _template_helpers():
     return {"csrf_token": csrf_token}
 
 
-def _safe_next(target: str | None) -> str:
-    return target if target and target.startswith("/") and not target.startswith("//") else url_for("web.werkvoorraad")
+def _safe_next(target: str | None, actor=None) -> str:
+    if target and target.startswith("/") and not target.startswith("//"):
+        return target
+    return _home(actor)
+
+
+def _home(actor) -> str:
+    """A process owner without caseworker roles starts at the process definitions, everyone else at the inbox."""
+    if actor is not None and "procesbeheerder" in actor.roles and not actor.roles - {"procesbeheerder"}:
+        return url_for("processbeheer.overview")
+    return url_for("web.werkvoorraad")
 
 
 @bp.route("/inloggen", methods=["GET", "POST"])
@@ -30,7 +39,7 @@ def login():
         actor = actor_for_login(request.form.get("gebruikersnaam", ""), request.form.get("wachtwoord", ""))
         if actor is not None:
             log_in(actor)
-            return redirect(_safe_next(request.args.get("next")))
+            return redirect(_safe_next(request.args.get("next"), actor))
         return render_template("web/login.html", fout="Gebruikersnaam of wachtwoord klopt niet."), 401
     return render_template("web/login.html", verlopen=request.args.get("verlopen"))
 
@@ -49,8 +58,9 @@ def favicon():
 
 
 @bp.get("/")
+@login_required
 def index():
-    return redirect(url_for("web.werkvoorraad"))
+    return redirect(_home(g.actor))
 
 
 @bp.get("/werkvoorraad")

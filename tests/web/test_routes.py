@@ -134,3 +134,11 @@ def test_unknown_pages_and_methods_are_refused_in_dutch(client, users):
     api = client.get("/api/v1/bestaat-niet")
     assert api.status_code == 404 and api.json == {"error": "Deze pagina bestaat niet.", "fields": {}}
     assert client.put("/inloggen").status_code == 405
+
+
+def test_a_process_owner_starts_at_the_process_definitions(client, app):
+    add_user("pb", ["procesbeheerder"])
+    set_password("pb", "pb-wachtwoord-1")
+    landed = login(client, "pb")
+    assert landed.headers["Location"].endswith("/processen")
+    assert client.get("/").headers["Location"].endswith("/processen")
