@@ -55,6 +55,18 @@ def alkmaar(alkmaar_app):
 
 
 @pytest.fixture
+def alkmaar_on_both(db_url, monkeypatch):
+    """The variant on SQLite and on PostgreSQL."""
+    app = _app(db_url, monkeypatch, "alkmaar")
+    with app.app_context():
+        yield app.extensions["wmo"]
+        from app.db import db
+
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.fixture
 def base(sqlite_url, monkeypatch):
     app = _app(sqlite_url, monkeypatch, "base")
     with app.app_context():
@@ -376,3 +388,26 @@ def test_a_persoonlijk_plan_at_the_aanmeldpunt_is_kept_for_the_onderzoek(alkmaar
     assert open_tasks(case_id) == ["gesprek_voeren"]
     view = detail(alkmaar, case_id, date(2026, 11, 4))
     assert deadline(view, "persoonlijk_plan")["status"] == "met" and deadline(view, "persoonlijk_plan")["met_on"] == "2026-11-03"
+
+
+def test_a_case_from_aanmelding_to_hulp_on_both_databases(alkmaar_on_both):
+    settings = alkmaar_on_both
+    case_id = toegewezen(settings)
+    walk(settings, case_id, [event("zorg_gestart", startdatum="2027-01-11")], date(2027, 1, 11))
+    view = detail(settings, case_id, date(2027, 1, 12))
+    assert view["status"] == "lopend" and view["open_tasks"] == []
+    assert {d["name"]: d["status"] for d in view["deadlines"]} == {
+        "ontvangstbevestiging": "met", "persoonlijk_plan": "met", "onderzoek": "met", "uitnodiging": "met",
+        "verslag": "met", "beslistermijn": "met", "herindicatie": "open", "levering": "met",
+        "bezwaartermijn": "overdue"}  # the resident's 6 weeks ended Mon 11 Jan 2027 without a bezwaar
+    history = [h["name"] for h in view["history"] if h["kind"] == "taak"]
+    assert history == ["eigen_netwerk_nagaan", "gesprek_plannen", "gesprek_voeren", "verslag_opstellen",
+                       "verslag_ondertekenen", "aanvraag_onderzoeken", "aanvraag_beoordelen", "besluit_nemen",
+                       "zorgaanbieder_toewijzen"]
+
+
+def test_a_withdrawn_melding_on_both_databases(alkmaar_on_both):
+    case_id = start(alkmaar_on_both, [task("eigen_netwerk_nagaan", netwerk_gevraagd=True, organisaties_gevraagd=True,
+                                           eigen_netwerk_uitkomst="opgelost", inwoner_trekt_melding_in=True,
+                                           oplossing="Mijn zoon helpt.")])
+    assert service.get_case(case_id).status == "afgehandeld"
