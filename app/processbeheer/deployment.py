@@ -23,7 +23,7 @@ from .. import processes, variants
 from ..auth.service import Actor
 from ..db import db
 from ..engine import Problem
-from ..errors import InvalidInput, NotFound
+from ..errors import Conflict, InvalidInput, NotFound
 from ..models import ProcessVersion
 from . import service
 
@@ -61,11 +61,20 @@ def current_file(settings, naam: str, file: str, actor: Actor) -> dict:
             "bestanden": sorted(files)}
 
 
-def save_file(settings, naam: str, file: str, content: bytes, actor: Actor) -> Deployed:
-    """Replace (or add) ``file`` in the gemeente's current set, check the set and deploy it."""
+def save_file(settings, naam: str, file: str, content: bytes, actor: Actor, basis: int | None = None) -> Deployed:
+    """Replace (or add) ``file`` in the gemeente's current set, check the set and deploy it.
+
+    ``basis`` is the version the user started from: when another version was deployed since, the
+    save is refused (Conflict) rather than silently undoing that version's changes.
+    """
     service.require_owner(actor, "een procesversie in gebruik nemen")
     gemeente = service.gemeente(settings, naam)
     _check_file(file, content)
+    latest = service.newest(naam)
+    if basis is not None and latest is not None and latest.id != basis:
+        raise Conflict(f"sinds u begon is versie {latest.id} in gebruik genomen (door {latest.deployed_by}); "
+                       "laad de pagina opnieuw en breng uw wijziging daarin aan",
+                       {"versie": f"u begon bij versie {basis}, de huidige is {latest.id}"})
     files = current_files(naam, gemeente)
     files[file] = content
     check_route(settings, gemeente, files, file)
@@ -77,6 +86,18 @@ def save_file(settings, naam: str, file: str, content: bytes, actor: Actor) -> D
         log.info("deployed: %s deployed version %s (%s) of %s, file %s changed", actor.username, version.id,
                  version.hash[:10], naam, file)
     return Deployed(version, new)
+
+
+def changed_since(naam: str, basis: int | None, file: str) -> bool:
+    """Whether ``file`` differs between version ``basis`` and the newest (True when basis is unknown)."""
+    latest = service.newest(naam)
+    try:
+        start = service.get_version(naam, basis) if basis is not None else None
+    except NotFound:
+        return True
+    if start is None or latest is None:
+        return True
+    return start.files.get(file) != latest.files.get(file)
 
 
 def check_route(settings, gemeente, files: dict[str, bytes], changed: str) -> None:
@@ -137,13 +158,13 @@ def _check_file(file: str, content: bytes) -> None:
         raise InvalidInput("dit bestand kan niet", {file: "het bestand is niet in UTF-8"}) from None
 
 
-def problems(error: InvalidInput) -> list[dict]:
+def problems(error) -> list[dict]:
     """The problems of a refused save, one row each: file, element id, reason."""
     rows = []
     for key, reason in error.fields.items():
         file, _, element = key.partition(":")
         if not (file.endswith(".bpmn") or file.endswith(".dmn") or file.endswith(".json")):
-            file, element = ("", key) if key not in ("bestand", "procesmodel") else ("", "")
+            file, element = ("", key) if key not in ("bestand", "procesmodel", "versie") else ("", "")
         for part in reason.split("; "):
             rows.append({"bestand": file, "element": element, "reden": part})
     return rows

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from flask import Response, current_app, flash, g, redirect, render_template, request, url_for
 
-from ..errors import InvalidInput
+from ..errors import Conflict, InvalidInput
 from ..web.security import check_csrf, login_required
 from . import bp
 from . import deployment
@@ -60,13 +60,15 @@ def edit(gemeente, file):
 @login_required
 def save(gemeente, file):
     xml = request.form.get("xml", "")
+    basis = request.form.get("basis", type=int)
     try:
-        deployed = deployment.save_file(_settings(), gemeente, file, xml.encode("utf-8"), g.actor)
-    except InvalidInput as error:
+        deployed = deployment.save_file(_settings(), gemeente, file, xml.encode("utf-8"), g.actor, basis)
+    except (InvalidInput, Conflict) as error:
         page = deployment.current_file(_settings(), gemeente, file, g.actor)
-        page["xml"] = xml  # the edits come back into the modeler, not the stored file
+        if not isinstance(error, Conflict) or not deployment.changed_since(gemeente, basis, file):
+            page["xml"] = xml  # the edits come back into the modeler, unless a newer version changed this file
         return render_template("processbeheer/bewerken.html", problemen=deployment.problems(error),
-                               melding=error.message, **page), 422
+                               melding=error.message, **page), error.status_code
     return _deployed(gemeente, deployed, file)
 
 
@@ -79,10 +81,12 @@ def upload(gemeente):
     sent = request.files.get("bestand")
     name = (sent.filename or "") if sent else ""
     try:
-        deployed = deployment.save_file(_settings(), gemeente, deployed_file(name), sent.read() if sent else b"", g.actor)
-    except InvalidInput as error:
+        deployed = deployment.save_file(_settings(), gemeente, deployed_file(name), sent.read() if sent else b"", g.actor,
+                                        request.form.get("basis", type=int))
+    except (InvalidInput, Conflict) as error:
+        page = deployment.upload_page(_settings(), gemeente, g.actor)  # the current version may have moved on
         return render_template("processbeheer/uploaden.html", problemen=deployment.problems(error),
-                               melding=error.message, **page), 422
+                               melding=error.message, **page), error.status_code
     return _deployed(gemeente, deployed, deployed_file(name))
 
 

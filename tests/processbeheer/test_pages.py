@@ -237,3 +237,27 @@ def test_an_upload_over_the_size_limit_is_refused(client, users, version_1):
     response = upload(client, ONDERZOEK, b"<a>" + b" " * (1024 * 1024) + b"</a>")
     assert response.status_code == 413 and "te groot" in response.data.decode()
     assert versions() == 1
+
+
+def test_a_save_started_before_another_deploy_is_refused_not_silently_merged(client, users, settings, version_1):
+    login(client, "pb")
+    page = client.get(f"/processen/base/bewerken/{ONDERZOEK}").data.decode()
+    assert f'name="basis" value="{version_1.id}"' in page
+    token = csrf(page.encode())
+    # Meanwhile someone deploys a change to another file.
+    melding = version_1.files["wmo_melding.bpmn"].replace('name="Melding registreren"', 'name="Melding vastleggen"')
+    assert upload(client, "wmo_melding.bpmn", melding).status_code == 302
+    assert versions() == 2
+    version_2 = processes.current(settings.gemeente_config()).id
+    response = client.post(f"/processen/base/bewerken/{ONDERZOEK}",
+                           data={"csrf_token": token, "basis": version_1.id, "xml": renamed(onderzoek(version_1))})
+    assert response.status_code == 409 and versions() == 2
+    page = response.data.decode()
+    assert "sinds u begon is versie" in page and "Gesprek inplannen" in page  # the edits stay in the editor
+    assert f'name="basis" value="{version_2}"' in page
+    # Saved again from the newer version, both changes are in.
+    response = client.post(f"/processen/base/bewerken/{ONDERZOEK}",
+                           data={"csrf_token": token, "basis": version_2, "xml": renamed(onderzoek(version_1))})
+    assert response.status_code == 302 and versions() == 3
+    newest = processes.current(settings.gemeente_config())
+    assert "Melding vastleggen" in newest.files["wmo_melding.bpmn"] and "Gesprek inplannen" in newest.files[ONDERZOEK]
