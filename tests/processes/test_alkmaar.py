@@ -1,7 +1,8 @@
 """The Alkmaar variant (seed 000, "Aanmeldpunt Wmo"): cases walked through it, and where it differs from the base route.
 
-Each test names the seed's sentence it checks. The variant runs with settings whose gemeente is "alkmaar",
-read from the real config.toml, on a fresh SQLite database.
+Each test of a difference names the seed's sentence it checks. The variant runs with settings whose gemeente is
+"alkmaar", read from the real config.toml, on a fresh SQLite database (two tests also on PostgreSQL); the base
+fixture runs the same steps on the national route where the difference needs showing.
 """
 import json
 from datetime import date, datetime, time
@@ -13,12 +14,12 @@ from sqlalchemy import select
 
 from app import create_app, variants
 from app.auth.service import Actor, resident
-from app.errors import Forbidden
-from app.inbox import service as inbox
 from app.cases import queries, service
 from app.config import load_settings
 from app.demo import create_case, event, task, time_to, walk
 from app.engine import clock
+from app.errors import Forbidden
+from app.inbox import service as inbox
 from app.models import Task
 from tests.conftest import ROOT
 
