@@ -376,6 +376,8 @@ def test_the_aanmeldpunt_step_through_the_task_page(alkmaar_app, alkmaar):
         "oplossing": "Vrijwilligers van het wijkcentrum doen de boodschappen."})
     assert answer.status_code in (302, 303), answer.data.decode()[:500]
     assert service.get_case(case_id).status == "afgehandeld"
+    dossier = client.get(f"/zaken/{case_id}")
+    assert dossier.status_code == 200 and "Eigen netwerk en organisaties in Alkmaar nagaan" in dossier.data.decode()
 
 
 def test_a_persoonlijk_plan_at_the_aanmeldpunt_is_kept_for_the_onderzoek(alkmaar):
