@@ -86,6 +86,8 @@ def test_compare_marks_a_renamed_task_and_an_added_element(client, users, settin
     assert f'aria-current="true">{ONDERZOEK}</a>' in page
     page = client.get(f"/processen/base/vergelijk?van={version_1.id}&naar={version_2.id}&bestand=wmo_melding.bpmn").data.decode()
     assert 'id="geen-wijzigingen"' in page
+    page = client.get(f"/processen/base/vergelijk?van={version_1.id}&naar={version_2.id}&bestand=eigen_bijdrage.dmn").data.decode()
+    assert 'id="geen-wijzigingen"' in page and 'id="diagrammen"' not in page  # a DMN file: the list only
 
 
 def test_a_valid_upload_becomes_the_version_new_cases_start_on_and_running_cases_keep_theirs(client, users, settings, version_1):
