@@ -44,9 +44,12 @@ def test_each_role_sees_its_own_inbox(page, role):
     check_page(page, f"inbox of {role}")
 
 
-def test_procesbeheerder_gets_a_dutch_refusal_instead_of_an_inbox(page):
-    page.problems.allow(403)
+def test_procesbeheerder_lands_on_the_processes_and_gets_a_dutch_refusal_for_an_inbox(page):
     login(page, "procesbeheerder")
+    expect(page).to_have_url(re.compile(r"/processen$"))
+    expect(page.get_by_role("heading", level=1, name="Processen")).to_be_visible()
+    page.problems.allow(403)
+    page.get_by_role("navigation", name="Hoofdmenu").get_by_role("link", name="Mijn werkvoorraad").click()
     expect(page.get_by_role("heading", name="Dat lukte niet")).to_be_visible()
     expect(page.get_by_role("alert")).to_contain_text("uw rol heeft geen werkvoorraad")
     expect(page.get_by_role("table")).to_have_count(0)

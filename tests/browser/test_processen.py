@@ -5,8 +5,7 @@ from .conftest import check_page, login
 
 
 def open_processes(page):
-    page.problems.allow(403)  # the procesbeheerder has no inbox; the login lands on that refusal
-    login(page, "procesbeheerder")
+    login(page, "procesbeheerder")  # lands on the processes: a procesbeheerder has no inbox
     page.get_by_role("navigation", name="Hoofdmenu").get_by_role("link", name="Processen").click()
     expect(page.get_by_role("heading", level=1, name="Processen")).to_be_visible()
 
