@@ -8,7 +8,6 @@ instant or duration, and bpmnlint passes. Each problem is ``file: element id: re
 """
 from __future__ import annotations
 
-import ast
 import json
 import shutil
 import subprocess
@@ -19,7 +18,7 @@ from pathlib import Path
 
 from lxml import etree
 
-from . import engine, forms, processes
+from . import engine, processes
 from .config import ConfigError, Settings
 from .engine.definitions import NS, Problem
 

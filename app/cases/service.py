@@ -23,15 +23,18 @@ from ..models import AuditEvent, Case, Deadline, Task, TaskDraft, Timer
 from . import deadlines, waits
 
 MELDING_FORM = "melding.json"
-# Resident data stays in the case row; the workflow gets only what the route needs.
+# Resident data stays in the case row; the workflow gets only what the route needs: these fields, and every
+# other field a gemeente's melding form adds (forms/<gemeente>/melding.json), absent ones as None.
 WORKFLOW_FIELDS = ("hulpvraag", "kanaal", "ontvangen_op", "ingediend_door", "vertegenwoordiger", "geboortedatum")
+RESIDENT_FIELDS = frozenset({"bsn", "naam", "adres"})
 
 
 def create_melding(settings: Settings, payload, actor: Actor) -> Case:
     """Register a melding and start its route; return the new case."""
     actor.require(CASEWORKERS, "een melding registreren")
     gemeente = settings.gemeente_config()
-    answers = forms.validate(forms.find(gemeente.form_dirs, MELDING_FORM), payload)
+    schema = forms.find(gemeente.form_dirs, MELDING_FORM)
+    answers = forms.validate(schema, payload)
     answers["bsn"] = _check_bsn(answers["bsn"])
     answers["ontvangen_op"] = answers["ontvangen_op"][:10]
     answers.setdefault("ingediend_door", "inwoner")
@@ -43,7 +46,8 @@ def create_melding(settings: Settings, payload, actor: Actor) -> Case:
     )
     db.session.add(case)
     db.session.flush()
-    start_data = {k: answers.get(k) for k in WORKFLOW_FIELDS}
+    fields = [*WORKFLOW_FIELDS, *(k for k in schema.get("properties", {}) if k not in RESIDENT_FIELDS and k not in WORKFLOW_FIELDS)]
+    start_data = {k: answers.get(k) for k in fields}
     start_data.update(case_id=case.id, gemeente=gemeente.naam)
     try:
         workflow, step = engine.start(route.definition, processes.script_engine(gemeente), start_data)

@@ -14,6 +14,9 @@ ROOT = Path(__file__).resolve().parents[2]
 BASE = ROOT / "processes" / "base"
 FORMS = ROOT / "forms" / "base"
 BPMN_FILES = sorted(BASE.glob("*.bpmn"))
+# Every variant's diagrams (processes/<gemeente>/) must pass the same lint and layout checks as the national route.
+ALL_BPMN_FILES = sorted((ROOT / "processes").glob("*/*.bpmn"))
+VARIANT_BPMN_FILES = [p for p in ALL_BPMN_FILES if p.parent != BASE]
 # Every variant folder (processes/<gemeente>/) must lint and open in bpmn.io just like base.
 ALL_BPMN_FILES = sorted((ROOT / "processes").glob("*/*.bpmn"))
 NS = {"bpmn": "http://www.omg.org/spec/BPMN/20100524/MODEL", "spiff": "http://spiffworkflow.org/bpmn/schema/1.0/core"}
@@ -72,12 +75,26 @@ def test_user_tasks_have_a_role_lane_and_an_existing_form(path):
         assert form == f"{task_id}.json" and (FORMS / form).is_file()
 
 
+@pytest.mark.parametrize("path", VARIANT_BPMN_FILES, ids=lambda p: f"{p.parent.name}/{p.name}")
+def test_variant_user_tasks_have_a_lane_of_their_gemeente_and_an_existing_form(path):
+    from app.config import load_settings
+
+    gemeente = load_settings(ROOT / "config.toml").gemeente_config(path.parent.name)
+    root = etree.parse(str(path))
+    lanes = {ref.text: lane.get("name") for lane in root.iterfind(".//bpmn:lane", NS) for ref in lane.iterfind("bpmn:flowNodeRef", NS)}
+    for user_task in root.iterfind(".//bpmn:userTask", NS):
+        task_id = user_task.get("id")
+        assert gemeente.lane_roles.get(lanes.get(task_id)), task_id
+        [form] = [p.get("value") for p in user_task.iterfind(".//spiff:property", NS) if p.get("name") == "formJsonSchemaFilename"]
+        assert any((folder / form).is_file() for folder in gemeente.form_dirs), form
+
+
 def test_every_message_has_an_event_form():
     names = {m.get("name") for p in BPMN_FILES for m in etree.parse(str(p)).iterfind(".//bpmn:message", NS)}
     assert names == {f.stem for f in (FORMS / "events").glob("*.json")}
 
 
-@pytest.mark.parametrize("path", sorted(FORMS.rglob("*.json")), ids=lambda p: p.name)
+@pytest.mark.parametrize("path", sorted((ROOT / "forms").rglob("*.json")), ids=lambda p: str(p.relative_to(ROOT / "forms")))
 def test_forms_are_valid_schemas_with_dutch_titles(path):
     schema = json.loads(path.read_text())
     Draft202012Validator.check_schema(schema)
