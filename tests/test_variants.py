@@ -134,3 +134,55 @@ def test_a_letterhead_keeps_what_is_given(tmp_path):
                               'telefoon = "14 038"\ne-mail = "info@x.nl"\nwebsite = "https://www.x.nl"\n')
     assert load_settings(path).gemeente_config("x").briefhoofd == {
         "naam": "Gemeente X", "telefoon": "14 038", "e-mail": "info@x.nl", "website": "https://www.x.nl"}
+
+
+def _section(text: str, naam: str) -> str:
+    """The lines of [gemeenten.<naam>] and its sub-tables, as a process owner would copy them."""
+    lines, inside = [], False
+    for line in text.splitlines():
+        if line.startswith("["):
+            inside = line.startswith(f"[gemeenten.{naam}]") or line.startswith(f"[gemeenten.{naam}.")
+        if inside:
+            lines.append(line)
+    return "\n".join(lines) + "\n"
+
+
+def test_a_new_gemeente_is_a_copied_folder_and_config_section_with_no_code_change(tmp_path, monkeypatch, sqlite_url):
+    for folder in ("processes", "forms"):
+        shutil.copytree(ROOT / folder, tmp_path / folder)
+    text = (ROOT / "config.toml").read_text()
+    shutil.copytree(ROOT / "processes" / "zwartewaterland", tmp_path / "processes" / "nieuwdorp")
+    shutil.copytree(ROOT / "forms" / "zwartewaterland", tmp_path / "forms" / "nieuwdorp")
+    section = _section(text, "zwartewaterland").replace("[gemeenten.zwartewaterland", "[gemeenten.nieuwdorp")
+    section = section.replace('naam = "Gemeente Zwartewaterland"', 'naam = "Gemeente Nieuwdorp"')
+    text = text.replace('gemeente = "base"', 'gemeente = "nieuwdorp"') + "\n" + section
+    (tmp_path / "config.toml").write_text(text)
+    monkeypatch.setenv("WMO_CONFIG", str(tmp_path / "config.toml"))
+    monkeypatch.setenv("WMO_DATABASE_URL", sqlite_url)
+
+    settings = load_settings()
+    from app import variants
+
+    assert variants.check(settings, "nieuwdorp").problems == []
+    with create_app(settings).app_context():
+        from app.db import db
+
+        gemeente = settings.gemeente_config()
+        assert gemeente.titel == "Gemeente Nieuwdorp" and gemeente.termijnen["gesprek"].duur.aantal == 10
+        case_id = create_case(settings, "999990019", date(2026, 11, 2))
+        assert service.get_case(case_id).gemeente == "nieuwdorp"
+        due = db.session.scalar(select(Task.due).where(Task.case_id == case_id, Task.name == "gesprek_plannen"))
+        assert due == date(2026, 11, 16)  # the copied variant's gesprek term, from the copied config
+        walk(settings, case_id, [
+            task("gesprek_plannen", gesprek_nodig=True, gesprek_vorm="telefonisch", telefonisch_voldoende=True),
+            task("gesprek_voeren", leveringsvorm="zin"), task("verslag_opstellen"),
+            task("verslag_ondertekenen", akkoord=True, hulp_aanvragen=True), task("aanvraag_beoordelen"),
+            task("besluit_nemen", besluit="afwijzen", afwijzingsgrond="Eigen oplossing toereikend.",
+                 rechtsgrond="artikel 2.3.5 lid 3 Wmo 2015"),
+        ], date(2026, 11, 10))
+        case = service.get_case(case_id)
+        assert case.data["besluit"] == "afwijzen" and case.data["beschikking_verzonden_op"]
+        version = processes.current(gemeente)
+        assert version.gemeente == "nieuwdorp" and "melding_en_aanvraag.dmn" in version.files
+        db.session.remove()
+        db.engine.dispose()
