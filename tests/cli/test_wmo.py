@@ -86,6 +86,7 @@ def test_processes_check_names_file_element_and_reason(tmp_path):
     result = wmo(tmp_path, "processes", "check", "--gemeente", "base", env={"WMO_CONFIG": str(tmp_path / "config.toml")})
     assert result.returncode != 0
     assert "processes/base/wmo_melding.bpmn: melding_registreren: " in result.stderr and "import" in result.stderr
+    assert "processes/base/wmo_beoordeling.bpmn: besluit_nemen: formulier besluit_nemen.json bestaat niet" in result.stderr
 
 
 def test_missing_config_is_a_clear_error(tmp_path):
