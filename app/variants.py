@@ -267,3 +267,8 @@ def _bpmnlint(settings: Settings, paths: list[Path], notes: list[str]) -> list[P
     if not problems:
         problems.append(Problem(", ".join(by_path.values()), "-", f"bpmnlint faalde: {(result.stderr or result.stdout).strip()[:500]}"))
     return problems
+
+
+# Public names for the parts other checks reuse (the process owner's upload runs the same timer and lint checks).
+check_timers = _check_timers
+bpmnlint = _bpmnlint
