@@ -282,6 +282,7 @@ def _rebuild_tasks(case, workflow, definition, terms, actor: Actor, completed_id
         found = ready.pop(row.id)
         row.title, row.lane = found.title, found.lane  # a newer version may rename a task or move it to another lane
         term = governing(row.name)
+        row.due = due_by_term.get(term)  # a verdaging moves the term, and the task with it
         row.signaal = data.get(f"{term}_signaal") if term else None
     for task in ready.values():
         term = governing(task.bpmn_id)

@@ -68,6 +68,7 @@ def test_verdaging_extends_the_beslistermijn_once_and_only_in_time(settings, in_
     view = detail(settings, case_id, date(2026, 12, 4))
     assert deadline(view, "beslistermijn")["due"] == "2026-12-17" and deadline(view, "beslistermijn")["status"] == "open"
     assert view["data"]["verdaging_weken"] == 2
+    assert tasks(case_id)["aanvraag_beoordelen"][2] == "2026-12-17"  # the open task's due date moves with its term
     with pytest.raises(Conflict, match="één keer"):
         deliver(settings, case_id, "verdaging", date(2026, 12, 2), weken=1, reden="Nog een keer")
 
