@@ -109,13 +109,13 @@ def check_route(settings, gemeente, files: dict[str, bytes], changed: str) -> No
     definition, found = processes.find_problems(gemeente, files)
     found = list(found)
     if definition is not None:
-        found += variants._check_timers(gemeente, files, {name: name for name in files}, definition)
+        found += variants.check_timers(gemeente, files, {name: name for name in files}, definition)
     if changed.endswith(".bpmn") and definition is not None:
         with tempfile.TemporaryDirectory() as scratch:
             path = Path(scratch) / changed
             path.write_bytes(files[changed])
             notes: list[str] = []
-            for problem in variants._bpmnlint(settings, [path], notes):
+            for problem in variants.bpmnlint(settings, [path], notes):
                 found.append(Problem(changed, problem.element, problem.reason))
             for note in notes:
                 log.warning("deploy check: %s", note)
