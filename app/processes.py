@@ -16,7 +16,7 @@ from . import engine, forms
 from .config import Gemeente
 from .db import db
 from .engine.helpers import make_helpers
-from .errors import InvalidInput
+from .errors import InvalidInput, NotFound
 from .models import ProcessVersion
 
 _definitions: dict[str, engine.Definition] = {}
@@ -114,6 +114,17 @@ def deploy(gemeente: Gemeente, files: dict[str, bytes], by: str) -> ProcessVersi
 def deploy_from_disk(gemeente: Gemeente, by: str = "systeem") -> ProcessVersion:
     """Deploy the route as it is on disk (a no-op when that content is deployed already)."""
     return deploy(gemeente, read_files(gemeente), by)
+
+
+def version_of(naam: str, version_id) -> ProcessVersion:
+    """A stored version of gemeente ``naam``; NotFound for another gemeente's, an unknown or a malformed id."""
+    try:
+        version = db.session.get(ProcessVersion, int(version_id))
+    except (TypeError, ValueError):
+        version = None
+    if version is None or version.gemeente != naam:
+        raise NotFound(f"versie {version_id} van {naam} bestaat niet")
+    return version
 
 
 def current(gemeente: Gemeente) -> ProcessVersion:

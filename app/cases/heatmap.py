@@ -18,7 +18,7 @@ from .. import engine, processes
 from ..auth.service import Actor
 from ..db import UTCDateTime, db, utcnow
 from ..errors import NotFound
-from ..models import Case, ProcessVersion, Task, Wait
+from ..models import Case, Task, Wait
 
 OWNER = frozenset({"procesbeheerder"})
 KINDS = {"user_task": "taak", "timer": "termijn", "message": "wacht op gebeurtenis", "wacht": "wacht",
@@ -28,7 +28,7 @@ KINDS = {"user_task": "taak", "timer": "termijn", "message": "wacht op gebeurten
 def heatmap(settings, gemeente: str, version_id, actor: Actor, now: datetime | None = None) -> dict:
     """Return, per element of the version's route, the cases there now and the average time spent there."""
     actor.require(OWNER, "zien waar de zaken van een procesversie staan")
-    version = _version(gemeente, version_id)
+    version = processes.version_of(gemeente, version_id)
     definition = processes.definition(version)
     now = now or utcnow()
     names = engine.element_names(definition)
@@ -58,7 +58,7 @@ def heatmap(settings, gemeente: str, version_id, actor: Actor, now: datetime | N
 def diagram_xml(gemeente: str, version_id, process_id: str, actor: Actor) -> str:
     """Return the BPMN XML of one process of a version's route, for the heatmap's diagram."""
     actor.require(OWNER, "zien waar de zaken van een procesversie staan")
-    version = _version(gemeente, version_id)
+    version = processes.version_of(gemeente, version_id)
     files = {p: file for p, _, file in engine.route_processes(processes.definition(version))}
     text = version.files.get(files.get(process_id) or "")
     if text is None:
@@ -136,12 +136,3 @@ def _seconds(start, end):
         return (func.julianday(end) - func.julianday(start)) * 86400.0
     return func.extract("epoch", end - start)
 
-
-def _version(gemeente: str, version_id) -> ProcessVersion:
-    try:
-        version = db.session.get(ProcessVersion, int(version_id))
-    except (TypeError, ValueError):
-        version = None
-    if version is None or version.gemeente != gemeente:
-        raise NotFound(f"versie {version_id} van {gemeente} bestaat niet")
-    return version

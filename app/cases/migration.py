@@ -64,7 +64,7 @@ class Report:
 def targets(gemeente: str, version_id, actor: Actor) -> dict:
     """The version and the newer versions of its gemeente its running cases may move to, newest first."""
     actor.require(OWNER, "zaken naar een andere procesversie verplaatsen")
-    version = _version_of(gemeente, version_id)
+    version = processes.version_of(gemeente, version_id)
     newer = db.session.scalars(
         select(ProcessVersion).where(ProcessVersion.gemeente == gemeente, ProcessVersion.id > version.id)
         .order_by(ProcessVersion.id.desc())
@@ -133,22 +133,13 @@ def _migrate_one(settings, gemeente, case_id, old_id, new_id, old_hash, new_hash
 
 
 def _versions(gemeente: str, from_version_id, to_version_id) -> tuple[ProcessVersion, ProcessVersion]:
-    old, new = _version_of(gemeente, from_version_id), _version_of(gemeente, to_version_id)
+    old, new = processes.version_of(gemeente, from_version_id), processes.version_of(gemeente, to_version_id)
     if new.id == old.id:
         raise InvalidInput("kies een andere versie", {"naar": "dit is de versie waar de zaken al op staan"})
     if new.id < old.id:
         raise InvalidInput("kies een nieuwere versie", {"naar": "zaken gaan alleen naar een nieuwere versie"})
     return old, new
 
-
-def _version_of(gemeente: str, version_id) -> ProcessVersion:
-    try:
-        version = db.session.get(ProcessVersion, int(version_id))
-    except (TypeError, ValueError):
-        version = None
-    if version is None or version.gemeente != gemeente:
-        raise NotFound(f"versie {version_id} van {gemeente} bestaat niet")
-    return version
 
 
 def _running(version: ProcessVersion, case_ids=None) -> list[Case]:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
+from .. import processes
 from ..auth.service import Actor
 from ..db import db
 from ..engine import clock
@@ -107,12 +108,9 @@ def gemeente(settings, naam: str):
         raise NotFound(f"gemeente {naam} is hier niet ingesteld: {error}") from None
 
 
-def get_version(naam: str, version_id: int) -> ProcessVersion:
+def get_version(naam: str, version_id) -> ProcessVersion:
     """A stored version of gemeente ``naam``; NotFound for another gemeente's or an unknown id."""
-    version = db.session.get(ProcessVersion, version_id)
-    if version is None or version.gemeente != naam:
-        raise NotFound(f"versie {version_id} van {naam} bestaat niet")
-    return version
+    return processes.version_of(naam, version_id)
 
 
 def newest(naam: str) -> ProcessVersion | None:

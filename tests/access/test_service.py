@@ -4,7 +4,6 @@ from datetime import date
 import pytest
 
 from app.access.service import case_log, mask_bsn, record_view
-from app.auth.service import Actor
 from app.demo import create_case, demo_bsns
 from app.errors import Forbidden
 

@@ -15,7 +15,7 @@ import pytest
 from lxml import etree
 from sqlalchemy import select
 
-from app import create_app, engine, processes
+from app import create_app, processes
 from app.auth.service import Actor
 from app.cases import queries, service
 from app.config import load_settings
