@@ -151,13 +151,13 @@ def load(files: dict[str, bytes], main: str = MAIN_PROCESS, lanes=ROLES, form_ex
         try:
             root = etree.fromstring(files[name], _SAFE_XML)
         except etree.XMLSyntaxError as error:
-            problems.append(Problem(name, "", f"not well-formed XML: {error}"))
+            problems.append(Problem(name, "", f"geen geldige XML: {error}"))
             continue
         for element_id, source, mode in _expressions(name, root):
             try:
                 check_expression(source, mode)
             except ExpressionError as error:
-                refused.append(Problem(name, element_id, f"expression refused: {error}"))
+                refused.append(Problem(name, element_id, f"expressie geweigerd: {error}"))
         try:
             if name.endswith(".dmn"):
                 parser.add_dmn_xml(root, filename=name)
@@ -167,13 +167,13 @@ def load(files: dict[str, bytes], main: str = MAIN_PROCESS, lanes=ROLES, form_ex
                 defined.update(p.get("id") for p in root.iterfind(".//bpmn:process", NS))
                 calls += [(name, c.get("id"), c.get("calledElement") or "") for c in root.iterfind(".//bpmn:callActivity", NS)]
             else:
-                problems.append(Problem(name, "", "only .bpmn and .dmn files belong to a route"))
+                problems.append(Problem(name, "", "alleen .bpmn- en .dmn-bestanden horen bij een route"))
         except (ValidationException, SpiffWorkflowException) as error:
             problems.append(Problem(getattr(error, "file_name", "") or name, getattr(error, "id", ""), str(error)))
     for name, element_id, called in calls:
         if called not in defined:
-            problems.append(Problem(name, element_id, f"call activity calls process {called!r}, which no file of the route "
-                                                       f"defines ({', '.join(sorted(defined))})"))
+            problems.append(Problem(name, element_id, f"call activity roept proces {called!r} aan, dat geen bestand van de route "
+                                                       f"definieert ({', '.join(sorted(defined))})"))
     if problems:
         raise DefinitionError(problems + refused)
     try:
@@ -190,14 +190,14 @@ def load(files: dict[str, bytes], main: str = MAIN_PROCESS, lanes=ROLES, form_ex
             info = _user_task_info(task_spec, process_id)
             file = process_spec.file or process_id
             if lanes is not None and info.lane not in lanes:
-                problems.append(Problem(file, info.bpmn_id, f"lane {info.lane!r} is not a role ({', '.join(lanes)}); "
-                                                            "a gemeente maps a lane to roles in [gemeenten.<naam>.rollen]"))
+                problems.append(Problem(file, info.bpmn_id, f"lane {info.lane!r} is geen rol ({', '.join(lanes)}); "
+                                                            "een gemeente koppelt een lane aan rollen in [gemeenten.<naam>.rollen]"))
             if not info.form:
-                problems.append(Problem(file, info.bpmn_id, "user task names no form (formJsonSchemaFilename)"))
+                problems.append(Problem(file, info.bpmn_id, "gebruikerstaak noemt geen formulier (formJsonSchemaFilename)"))
             elif form_exists is not None and not form_exists(info.form):
                 problems.append(Problem(file, info.bpmn_id, f"formulier {info.form} bestaat niet"))
             if info.bpmn_id in user_tasks and user_tasks[info.bpmn_id].process_id != process_id:
-                problems.append(Problem(file, info.bpmn_id, "user task id is used in two processes"))
+                problems.append(Problem(file, info.bpmn_id, "id van de gebruikerstaak staat in twee processen"))
             user_tasks[info.bpmn_id] = info
     if problems:
         raise DefinitionError(problems)

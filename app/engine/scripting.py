@@ -44,7 +44,7 @@ class ExpressionError(ValueError):
 
 def _inplacevar(op, target, value):
     if op not in _INPLACE:
-        raise ExpressionError(f"operator {op} is not allowed")
+        raise ExpressionError(f"operator {op} is niet toegestaan")
     return _INPLACE[op](target, value)
 
 
@@ -69,9 +69,9 @@ _REFUSED_ATTRIBUTES = frozenset({"format", "format_map"})
 def _refuse(tree) -> None:
     for node in ast.walk(tree):
         if isinstance(node, _REFUSED_NODES):
-            raise ExpressionError(f"line {node.lineno}: {type(node).__name__.lower()} is not allowed in a diagram")
+            raise ExpressionError(f"regel {node.lineno}: {type(node).__name__.lower()} is niet toegestaan in een diagram")
         if isinstance(node, ast.Attribute) and node.attr in _REFUSED_ATTRIBUTES:
-            raise ExpressionError(f"line {node.lineno}: .{node.attr}() is not allowed in a diagram")
+            raise ExpressionError(f"regel {node.lineno}: .{node.attr}() is niet toegestaan in een diagram")
 
 
 @lru_cache(maxsize=4096)
@@ -79,11 +79,11 @@ def _compile(source: str, mode: str):
     try:
         _refuse(ast.parse(source, mode=mode))
     except SyntaxError as error:
-        raise ExpressionError(f"syntax error: {error.msg} (line {error.lineno})") from None
+        raise ExpressionError(f"syntaxfout: {error.msg} (regel {error.lineno})") from None
     compiler = compile_restricted_eval if mode == "eval" else compile_restricted_exec
     result = compiler(source, filename="<diagram>")
     if result.errors or result.code is None:
-        raise ExpressionError("; ".join(result.errors) or "does not compile")
+        raise ExpressionError("; ".join(result.errors) or "compileert niet")
     return result.code
 
 

@@ -74,14 +74,7 @@
     figure.dataset.proces = processId;
     figure.classList.add("laadt");
     var url = figure.dataset.xml.replace("__proces__", encodeURIComponent(processId));
-    return fetch(url, { credentials: "same-origin" })
-      .then(function (response) {
-        if (!response.ok) {
-          throw new Error("diagram niet geladen (" + response.status + ")");
-        }
-        return response.text();
-      })
-      .then(function (xml) { return viewer.importXML(xml); })
+    return window.wmoDiagram.load(viewer, url)
       .then(function () {
         if (shown !== processId) {
           return;  // another process was chosen while this one loaded

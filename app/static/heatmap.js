@@ -55,14 +55,7 @@
   function show(processId) {
     shown = processId;
     var url = figure.dataset.xml.replace("__proces__", encodeURIComponent(processId));
-    return fetch(url, { credentials: "same-origin" })
-      .then(function (response) {
-        if (!response.ok) {
-          throw new Error("diagram niet geladen (" + response.status + ")");
-        }
-        return response.text();
-      })
-      .then(function (xml) { return viewer.importXML(xml); })
+    return window.wmoDiagram.load(viewer, url)
       .then(function () {
         if (shown !== processId) {
           return;

@@ -36,14 +36,7 @@
     var viewer = new window.BpmnJS({ container: box });
     figure.bpmnViewer = viewer;
     figure.classList.add("laadt");
-    fetch(figure.dataset.xml, { credentials: "same-origin" })
-      .then(function (response) {
-        if (!response.ok) {
-          throw new Error("diagram niet geladen (" + response.status + ")");
-        }
-        return response.text();
-      })
-      .then(function (xml) { return viewer.importXML(xml); })
+    window.wmoDiagram.load(viewer, figure.dataset.xml)
       .then(function () {
         viewer.get("canvas").zoom("fit-viewport", "auto");
         var label = figure.dataset.titel;

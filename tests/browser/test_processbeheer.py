@@ -4,7 +4,6 @@ Runs against the session's live server: the change renames a script task that no
 ("Onderzoek starten"), so the route the other browser tests walk stays the same.
 """
 import re
-from pathlib import Path
 
 from playwright.sync_api import expect
 
@@ -117,7 +116,7 @@ def test_an_invalid_upload_is_refused_with_its_reasons(page):
     expect(problems).to_contain_text("Niet in gebruik genomen")
     expect(problems).to_contain_text("Er is niets opgeslagen")
     expect(problems.locator('tr[data-element="onderzoek_starten"]')).to_contain_text("import")
-    expect(problems.locator('tr[data-element="gesprek_plannen"]')).to_contain_text("user task names no form")
+    expect(problems.locator('tr[data-element="gesprek_plannen"]')).to_contain_text("gebruikerstaak noemt geen formulier")
     check_page(page, "refused upload")
 
     page.get_by_label("Bestand (.bpmn of .dmn)").set_input_files(
@@ -127,3 +126,18 @@ def test_an_invalid_upload_is_refused_with_its_reasons(page):
 
     page.goto("/processen")
     assert current_version(page) == before
+
+
+def test_the_process_owner_sees_where_the_cases_stand(page, live_server):
+    live_server.new_case("W. Wachter")  # at least one case waits at gesprek_plannen on the first version
+    as_procesbeheerder(page)
+    page.goto("/processen/base/versies/1")
+    page.locator("#link-zaken").click()
+    expect(page.get_by_role("heading", level=1, name=re.compile("^Waar staan de zaken"))).to_be_visible()
+    page.locator('nav.hm-processen a[data-proces="wmo_onderzoek"]').click()
+    figure = page.locator("figure#heatmap")
+    expect(figure).to_have_class(re.compile(r"\bgeladen\b"))
+    plannen = page.locator('.djs-overlays[data-container-id="gesprek_plannen"] .hm-aantal')
+    expect(plannen).to_have_count(1)
+    assert int(re.search(r"\d+", plannen.inner_text()).group()) >= 1
+    check_page(page, "waar staan de zaken")

@@ -140,8 +140,8 @@ def importing_os(xml: str) -> str:
 
 
 @pytest.mark.parametrize("name, change, reasons", [
-    (ONDERZOEK, without_form, ["gesprek_plannen", "user task names no form"]),
-    (ONDERZOEK, importing_os, ["onderzoek_starten", "expression refused", "import"]),
+    (ONDERZOEK, without_form, ["gesprek_plannen", "gebruikerstaak noemt geen formulier"]),
+    (ONDERZOEK, importing_os, ["onderzoek_starten", "expressie geweigerd", "import"]),
     (ONDERZOEK, lambda xml: xml[:2000], ["geen geldige XML"]),
     # The checks of `wmo processes check` beyond parsing: timer expressions on a sample case, and bpmnlint.
     (ONDERZOEK, lambda xml: xml.replace('termijn_verlopen("persoonlijk_plan", onderzoek_vanaf)', '"morgen"'),
@@ -176,7 +176,7 @@ def test_the_modeler_saves_through_a_form_with_the_csrf_token(client, users, set
     assert client.post(url, data={"xml": renamed(onderzoek(version_1))}).status_code == 400
     # An invalid diagram comes back into the modeler with the problems; nothing is stored.
     response = client.post(url, data={"csrf_token": token, "xml": without_form(onderzoek(version_1))})
-    assert response.status_code == 422 and "user task names no form" in response.data.decode()
+    assert response.status_code == 422 and "gebruikerstaak noemt geen formulier" in response.data.decode()
     assert "formJsonSchemaFilename" in response.data.decode() and versions() == 1
     assert "gesprek_plannen.json" not in re.search(r'<textarea id="model-xml".*?</textarea>', response.data.decode(), re.S).group(0)
     response = client.post(url, data={"csrf_token": token, "xml": renamed(onderzoek(version_1))})
