@@ -62,6 +62,7 @@ class Settings:
     timer_interval: int
     raw: dict = field(repr=False, default_factory=dict)
     link_geldig_dagen: int = 14  # [inwoner]: how long a resident's personal link works
+    public_url: str = ""  # [server]: the address residents open links on (behind a reverse proxy); empty: the request's
     _gemeenten: dict = field(repr=False, default_factory=dict)
 
     def gemeente_config(self, naam: str | None = None) -> Gemeente:
@@ -99,9 +100,17 @@ def load_settings(path: str | os.PathLike | None = None) -> Settings:
         timer_interval=int(os.environ.get("WMO_TIMERS_INTERVAL") or timers.get("interval_seconds", 30)),
         raw=raw,
         link_geldig_dagen=_positive(path, raw.get("inwoner", {}), "link_geldig_dagen", 14),
+        public_url=_public_url(path, raw.get("server", {})),
     )
     settings.gemeente_config()  # fail now, not at the first melding
     return settings
+
+
+def _public_url(path: Path, section: dict) -> str:
+    value = os.environ.get("WMO_PUBLIC_URL") or section.get("public_url", "")
+    if not isinstance(value, str) or (value and not value.startswith(("https://", "http://"))):
+        raise ConfigError(f"{path}: [server] public_url moet met https:// (of http://) beginnen")
+    return value
 
 
 def _positive(path: Path, section: dict, key: str, default: int) -> int:

@@ -46,3 +46,12 @@ def test_unknown_gemeente_and_bad_terms_are_named(tmp_path):
     good = _copy(tmp_path / "b")
     with pytest.raises(ConfigError, match="onbekend"):
         load_settings(good).gemeente_config("onbekend")
+
+
+def test_a_public_url_must_be_an_address(tmp_path):
+    text = (ROOT / "config.toml").read_text(encoding="utf-8").replace('public_url = ""', 'public_url = "wmo.gemeente.nl"')
+    path = tmp_path / "config.toml"
+    path.write_text(text.replace('processes = "processes"', f'processes = "{ROOT / "processes"}"')
+                    .replace('forms = "forms"', f'forms = "{ROOT / "forms"}"'), encoding="utf-8")
+    with pytest.raises(ConfigError, match="public_url"):
+        load_settings(path)

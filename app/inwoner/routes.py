@@ -29,13 +29,19 @@ def _path() -> str:
     return request.path.replace(token, "<link>") if token else request.path
 
 
+def _public_url(path: str) -> str:
+    """The link as the resident must open it: [server] public_url when set (behind a proxy), else this request's host."""
+    base = _settings().public_url
+    return base.rstrip("/") + path if base else request.host_url.rstrip("/") + path
+
+
 @link_bp.get("/zaken/<int:case_id>/inwonerlink")
 @login_required
 def link(case_id):
     made = service.issue_link(_settings(), case_id, g.actor)
     case = get_case(case_id)
     response = render_template(
-        "inwoner/link.html", case=case, url=url_for("inwoner.page", token=made.token, _external=True),
+        "inwoner/link.html", case=case, url=_public_url(url_for("inwoner.page", token=made.token)),
         geldig_tot=_moment(made.valid_until), dagen=_settings().link_geldig_dagen,
     )
     record_view(g.actor, case_id, "inwonerlink gemaakt", request.path)

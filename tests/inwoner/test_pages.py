@@ -249,3 +249,15 @@ def test_every_demo_case_has_a_resident_page(sqlite_app):
         assert page.status_code == 200, case.id
         seen.add(re.search(r'class="stand"><strong>([^<]+)', page.data.decode()).group(1))
     assert {"Lees het verslag en onderteken het", "Wij bekijken uw aanvraag", "U krijgt hulp"} <= seen
+
+
+def test_the_link_uses_the_public_address_when_one_is_configured(app, client, users, settings):
+    case_id = new_case(settings, [task("gesprek_plannen", gesprek_nodig=True)])
+    settings.public_url = "https://wmo.gemeente.example"
+    try:
+        staff = app.test_client()
+        login(staff, "km")
+        page = staff.get(f"/zaken/{case_id}/inwonerlink").data.decode()
+    finally:
+        settings.public_url = ""
+    assert 'value="https://wmo.gemeente.example/inwoner/' in page and "http://localhost" not in page
