@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test install npm browser db demo bench clean
+.PHONY: run test install pango npm browser db demo bench clean
 
 run: install npm db
 	$(BIN)/wmo demo load
@@ -13,7 +13,11 @@ run: install npm db
 test: install npm browser
 	$(BIN)/pytest -q
 
-install: $(STAMP)
+install: pango $(STAMP)
+
+# WeasyPrint (the letters' PDFs) draws text with Debian's Pango.
+pango:
+	@ldconfig -p | grep -q libpangoft2-1.0.so.0 && ldconfig -p | grep -q libpango-1.0.so.0 || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libpango-1.0-0 libpangoft2-1.0-0)
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
