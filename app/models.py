@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint, text
+from sqlalchemy import JSON, ForeignKey, Index, LargeBinary, String, Text, UniqueConstraint, event, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from .db import UTCDateTime, db, utcnow
@@ -174,3 +174,26 @@ class AccessLog(db.Model):
     kind: Mapped[str] = mapped_column(String(16))  # inzage | geweigerd
     what: Mapped[str] = mapped_column(String(200))  # e.g. "dossier", "taak gesprek_plannen", "api zaak"
     path: Mapped[str] = mapped_column(String(500))
+
+
+class Document(db.Model):
+    """A letter the route sent, as HTML and PDF; never changed once stored (a correction is a new row)."""
+
+    __tablename__ = "document"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("wmo_case.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(64))  # the letter, e.g. ontvangstbevestiging
+    title: Mapped[str] = mapped_column(String(200))
+    html: Mapped[str] = mapped_column(Text)
+    pdf: Mapped[bytes] = mapped_column(LargeBinary)
+    sha256: Mapped[str] = mapped_column(String(64))  # of the PDF
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_by: Mapped[str] = mapped_column(String(64))
+    audit_event_id: Mapped[int] = mapped_column(ForeignKey("audit_event.id"), index=True)  # the step that made it
+    element: Mapped[str] = mapped_column(String(100))  # BPMN id of the element that sends it
+
+
+@event.listens_for(Document, "before_update")
+def _refuse_update(mapper, connection, target) -> None:
+    raise ValueError(f"document {target.id} is verzonden en wordt niet gewijzigd; een correctie is een nieuwe brief")
