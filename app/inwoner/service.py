@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 
-from .. import engine, processes
+from .. import engine, forms, processes
 from ..auth.service import RESIDENT, Actor, resident
 from ..cases import deadlines
 from ..cases.service import complete_task, deliver_event, get_case
@@ -76,7 +76,7 @@ def page(settings: Settings, actor: Actor) -> Page:
     return Page(
         case_id=case.id,
         afgerond=case.status == "afgehandeld",
-        stand=texts.stand(case.status, [t.name for t in open_tasks], waiting, data),
+        stand=texts.stand(case.status, [t.name for t in open_tasks], waiting, data, _own_texts(settings, case)),
         termijnen=texts.termijnen(terms, data, today),
         verslag=texts.verslag(data) if sign else None,
         sign_task_id=sign.id if sign else None,
@@ -144,6 +144,23 @@ def _own_case(actor: Actor) -> Case:
     if not actor.is_resident or actor.case_id is None:
         raise Forbidden("alleen met een persoonlijke link")
     return get_case(actor.case_id)
+
+
+def _own_texts(settings: Settings, case: Case):
+    """The gemeente's own resident texts: ``x-inwoner`` in the form of a task or of an event (a wait)."""
+    route = processes.route_of(settings, case)
+
+    def eigen(name: str) -> texts.Stand | None:
+        if name.startswith("events/"):
+            form = f"{name}.json"
+        else:
+            info = route.definition.user_tasks.get(name)
+            form = info.form if info else None
+        if not form or not forms.exists(route.gemeente.form_dirs, form):
+            return None
+        return texts.eigen_tekst(forms.find(route.gemeente.form_dirs, form))
+
+    return eigen
 
 
 def _today():

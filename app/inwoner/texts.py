@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import Callable
 
 from ..cases import deadlines
 
@@ -24,6 +25,8 @@ class Uitleg:
 
 
 # What happens now, by the open task (first match wins; the teamleider's tasks are the gemeente's own affair).
+# These are the national texts: a gemeente words its own in the task's form, "x-inwoner": {"titel", "tekst"}
+# (forms/<gemeente>/<task>.json, or events/<name>.json for a wait), and those come first.
 STAND = {
     "gesprek_plannen": Stand("Wij plannen een gesprek met u",
                              "Een consulent van de gemeente neemt contact met u op. Samen spreekt u een dag en tijd af."),
@@ -57,6 +60,8 @@ STAND = {
                                 "U bent het niet eens met ons besluit. Wij bekijken uw bezwaar opnieuw. U krijgt een brief."),
 }
 WACHT = {
+    "wijziging_aangevraagd": Stand("U krijgt hulp", "U krijgt nu de hulp die wij hebben afgesproken. "
+                                   "Verandert er iets? Geef het aan ons door."),
     "persoonlijk_plan_ontvangen": Stand("U kunt een persoonlijk plan inleveren",
                                         "Wilt u zelf opschrijven welke hulp u nodig heeft? Dat kan hieronder. "
                                         "Wij bespreken uw plan in het gesprek."),
@@ -65,22 +70,39 @@ WACHT = {
     "bezwaar_ingediend": Stand("Wij hebben een besluit genomen", "U hebt een brief gekregen met ons besluit."),
 }
 BEZIG = Stand("Wij werken aan uw zaak", "U hoeft nu niets te doen. Wij nemen contact met u op als dat nodig is.")
+HULP_LOOPT = WACHT["wijziging_aangevraagd"]  # the hulp runs: the case waits for a change, among other things
 AFGEROND = Stand("Uw zaak is afgerond", "Wij doen niets meer met deze zaak. Hebt u vragen? Bel dan de gemeente.")
-HULP_LOOPT = Stand("U krijgt hulp", "U krijgt nu de hulp die wij hebben afgesproken. Verandert er iets? Geef het aan ons door.")
 
 
-def stand(status: str, open_tasks: list[str], waiting: list[str], data: dict) -> Stand:
-    """What happens now, in plain words."""
+# The waits of the national route, in the order their text is chosen; a variant's own waits come before these.
+NATIONALE_WACHT = ("wijziging_aangevraagd", "persoonlijk_plan_ontvangen", "zorg_gestart", "bezwaar_ingediend")
+
+
+def eigen_tekst(schema: dict | None) -> Stand | None:
+    """The gemeente's own text in a form's ``x-inwoner`` ({"titel": ..., "tekst": ...}), or None."""
+    eigen = (schema or {}).get("x-inwoner")
+    if not isinstance(eigen, dict) or not str(eigen.get("titel") or "").strip():
+        return None
+    return Stand(str(eigen["titel"]).strip(), str(eigen.get("tekst") or "").strip())
+
+
+def stand(status: str, open_tasks: list[str], waiting: list[str], data: dict,
+          eigen: Callable[[str], Stand | None] = lambda name: None) -> Stand:
+    """What happens now, in plain words.
+
+    ``eigen(name)`` gives the gemeente's own text for a task (``"gesprek_plannen"``) or a wait
+    (``"events/zorg_gestart"``), from the form's ``x-inwoner``; without one the national text counts.
+    """
     if status == "afgehandeld":
         return AFGEROND
     for name in open_tasks:
-        if name in STAND:
-            return STAND[name]
-    if "wijziging_aangevraagd" in waiting:
-        return HULP_LOOPT
-    for name in ("persoonlijk_plan_ontvangen", "zorg_gestart", "bezwaar_ingediend"):
-        if name in waiting:
-            return WACHT[name]
+        text = eigen(name) or STAND.get(name)
+        if text:
+            return text
+    for name in [n for n in waiting if n not in NATIONALE_WACHT] + [n for n in NATIONALE_WACHT if n in waiting]:
+        text = eigen(f"events/{name}") or WACHT.get(name)
+        if text:
+            return text
     return BEZIG
 
 

@@ -32,3 +32,25 @@ def test_the_verslag_has_plain_titles_and_skips_empty_parts():
     assert parts == [("Soort hulp", "Een rolstoel"), ("Wat wij hebben besproken en onderzocht", "Zo gaat het."),
                      ("Welke hulp wij voorstellen", "Hulp."),
                      ("Hoe u de hulp krijgt", texts.LEVERINGSVORM["pgb"]), ("Datum van het verslag", "16 november 2026")]
+
+
+def test_a_forms_own_text_comes_first_and_the_national_text_is_the_fallback():
+    own = texts.Stand("Eigen titel", "Eigen tekst.")
+    eigen = {"gesprek_plannen": own, "events/begeleidingsplan_gedeeld": own}.get
+    assert texts.stand("lopend", ["gesprek_plannen"], [], {}, eigen) == own
+    assert texts.stand("lopend", ["gesprek_voeren"], [], {}, eigen) == texts.STAND["gesprek_voeren"]
+    assert texts.stand("lopend", ["gesprek_plannen"], [], {}) == texts.STAND["gesprek_plannen"]  # no lookup: national
+    # A task neither the form nor the national texts know: the general text, as before.
+    assert texts.stand("lopend", ["wachttijd_navragen"], [], {}, eigen) == texts.BEZIG
+    # A variant's own wait comes before the national ones (a bezwaar can always come).
+    assert texts.stand("lopend", [], ["bezwaar_ingediend", "begeleidingsplan_gedeeld"], {}, eigen) == own
+    assert texts.stand("lopend", [], ["bezwaar_ingediend", "zorg_gestart"], {}, eigen) == texts.WACHT["zorg_gestart"]
+    assert texts.stand("lopend", [], ["wijziging_aangevraagd", "bezwaar_ingediend"], {}, eigen) == texts.HULP_LOOPT
+    assert texts.stand("afgehandeld", ["gesprek_plannen"], [], {}, eigen) == texts.AFGEROND
+
+
+def test_x_inwoner_needs_a_title():
+    assert texts.eigen_tekst({"x-inwoner": {"titel": " Wij bellen u ", "tekst": "Snel."}}) == texts.Stand("Wij bellen u",
+                                                                                                           "Snel.")
+    for schema in ({}, None, {"x-inwoner": "tekst"}, {"x-inwoner": {"tekst": "Zonder titel."}}):
+        assert texts.eigen_tekst(schema) is None
