@@ -101,6 +101,11 @@ def test_forms_are_valid_schemas_with_dutch_titles(path):
     assert schema["additionalProperties"] is False and schema["title"]
     for name, prop in schema["properties"].items():
         assert prop.get("title"), f"{path.name}: {name} has no title"
+    # The resident's own words for this task or wait (app/inwoner/texts.py mirrors them): a title and a text.
+    if "x-inwoner" in schema:
+        own = schema["x-inwoner"]
+        assert isinstance(own, dict) and set(own) == {"titel", "tekst"}, f"{path.name}: x-inwoner has titel and tekst"
+        assert all(isinstance(v, str) and v.strip() for v in own.values()), f"{path.name}: x-inwoner is empty"
 
 
 @pytest.mark.parametrize("task,fields", FIXED_FIELDS.items())
