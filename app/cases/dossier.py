@@ -42,6 +42,7 @@ def dossier(settings: Settings, case_id, actor: Actor) -> dict:
     detail = queries.case_detail(settings, case, actor)
     route = processes.route_of(settings, case)
     names = engine.element_names(route.definition)
+    choices = _route_choices(route)
     data = case.data or {}
     open_tasks = [{**t, "due": _date(t["due"])} for t in detail["open_tasks"]]
     return {
@@ -63,7 +64,7 @@ def dossier(settings: Settings, case_id, actor: Actor) -> dict:
         "dwangsom": _dwangsom(detail["dwangsom"]),
         "open_tasks": open_tasks,
         "wacht_op": [_event_title(route, name) for name in detail["waiting_for_events"]],
-        "tijdlijn": [_event(route, names, e) for e in detail["history"]],
+        "tijdlijn": [_event(route, names, e, choices) for e in detail["history"]],
         "documenten": [],  # issue 6 adds the letters
         "proces": _progress(route, case),
         "inwonerlink": "klantmanager" in actor.roles and any(t["name"] == INWONERLINK_TASK for t in open_tasks),
@@ -139,7 +140,7 @@ def _dwangsom(found: dict | None) -> dict | None:
     }
 
 
-def _event(route, names: dict, event: dict) -> dict:
+def _event(route, names: dict, event: dict, choices: dict[str, dict]) -> dict:
     kind, name = event["kind"], event["name"]
     labels: dict[str, str] = {}
     if kind == "melding":
@@ -165,7 +166,8 @@ def _event(route, names: dict, event: dict) -> dict:
         "kind": kind,
         "what": what,
         "changes": [
-            {"field": key, "label": labels.get(key) or key.replace("_", " ").capitalize(), "value": _value(key, value)}
+            {"field": key, "label": labels.get(key) or key.replace("_", " ").capitalize(),
+             "value": _shown(key, value, choices)}
             for key, value in (event["changes"] or {}).items() if key not in SYSTEM_FIELDS
         ],
     }
@@ -178,6 +180,36 @@ def _event_title(route, name: str) -> str:
 def _labels(route, form: str) -> dict[str, str]:
     properties = _labels_schema(route, form).get("properties", {})
     return {key: prop.get("title") for key, prop in properties.items() if isinstance(prop, dict) and prop.get("title")}
+
+
+def _choices(route, form: str | None) -> dict[str, dict]:
+    """Per field of a form, the words for its stored choices ("zin" → "Zorg in natura"), from x-enum-titles."""
+    properties = _labels_schema(route, form).get("properties", {}) if form else {}
+    return {key: dict(zip(prop["enum"], prop["x-enum-titles"])) for key, prop in properties.items()
+            if isinstance(prop, dict) and "enum" in prop and "x-enum-titles" in prop}
+
+
+def _route_choices(route) -> dict[str, dict]:
+    """The words for stored choices across the route's forms (a field the route sets may come from any of them)."""
+    merged: dict[str, dict] = {}
+    names = ["melding.json"] + [info.form for info in route.definition.user_tasks.values() if info.form]
+    names += [f"events/{message}.json" for message in route.definition.messages]
+    for form in names:
+        for key, words in _choices(route, form).items():
+            merged.setdefault(key, {}).update(words)
+    return merged
+
+
+MONEY = ("bedrag", "eigen_bijdrage", "tarief", "budget")
+
+
+def _shown(key: str, value, choices: dict[str, dict]) -> str:
+    """A stored value as a caseworker reads it: the choice's words, an amount in euros, else _value."""
+    if isinstance(value, (str, int)) and not isinstance(value, bool) and value in choices.get(key, {}):
+        return str(choices[key][value])
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and any(part in key for part in MONEY):
+        return "€ " + f"{value:,.2f}".replace(",", "X").replace(".", ",").replace("X", ".")
+    return _value(key, value)
 
 
 def _labels_schema(route, form: str) -> dict:

@@ -85,6 +85,7 @@ def test_timeline_names_tasks_events_and_changed_fields(client, users, settings)
     page = read(client, f"/zaken/{case_id}").data.decode()
     assert "Taak afgerond: Gesprek plannen" in page and "Gebeurtenis: Persoonlijk plan ontvangen" in page
     assert "<dt>Is een gesprek nodig?</dt><dd>ja</dd>" in page
+    assert "<dd>Bij de inwoner thuis</dd>" in page and "<dd>huisbezoek</dd>" not in page  # the choice in words
     assert "Zelf koken, hulp bij schoonmaken." in page
     assert page.index("Melding geregistreerd") < page.index("Taak afgerond: Gesprek plannen")
 
@@ -240,3 +241,13 @@ def test_api_reads_are_logged(client, tokens, settings):
         ("beslisser", "inzage", "api zaak", f"/api/v1/cases/{case_id}"),
         ("beslisser", "inzage", "api taak gesprek_plannen", f"/api/v1/tasks/{task_id}"),
     ]
+
+
+def test_amounts_show_in_euros_and_choices_in_words():
+    from app.cases.dossier import _shown
+
+    choices = {"leveringsvorm": {"zin": "Zorg in natura"}}
+    assert _shown("leveringsvorm", "zin", choices) == "Zorg in natura"
+    assert _shown("eigen_bijdrage", 21.0, choices) == "€ 21,00"
+    assert _shown("pgb_bedrag", 1234.5, choices) == "€ 1.234,50"
+    assert _shown("omvang_uren", 3, choices) == "3" and _shown("akkoord", True, choices) == "ja"
