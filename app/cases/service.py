@@ -1,7 +1,8 @@
 """The use cases of a case: melding, complete a task, deliver an event, fire timers.
 
 Every step has the same shape: lock the case row, check, restore the workflow, step it,
-then store state, projections (task, timer, deadline) and the audit entry in one commit.
+then store state, projections (task, timer, deadline), the audit entry and the letters the
+step sent (``app.letters``) in one commit.
 A step that fails anywhere stores nothing.
 """
 from __future__ import annotations
@@ -13,7 +14,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 from stdnum.nl import bsn as stdnum_bsn
 
-from .. import engine, forms, processes
+from .. import engine, forms, letters, processes
 from ..auth.service import CASEWORKERS, RESIDENT_EVENTS, Actor
 from ..config import Settings
 from ..db import db, utcnow
@@ -232,6 +233,9 @@ def _save(case, workflow, route, step, actor: Actor, kind, name, task_id) -> Non
         # Another worker stored a step of this case first (SQLite has no row lock; the version check catches it).
         db.session.rollback()
         raise Conflict("de zaak is intussen door iemand anders gewijzigd; probeer het opnieuw") from None
+    except Exception:  # e.g. a letter missing a field: the step, its letters and its projections all go
+        db.session.rollback()
+        raise
 
 
 def _write(case, workflow, route, step, actor: Actor, kind, name, task_id) -> None:
@@ -247,10 +251,14 @@ def _write(case, workflow, route, step, actor: Actor, kind, name, task_id) -> No
     _rebuild_tasks(case, workflow, route.definition, terms, actor, task_id)
     _rebuild_timers(case, workflow)
     waits.rebuild_waits(case, workflow)
-    db.session.add(AuditEvent(
+    audit = AuditEvent(
         case_id=case.id, actor=actor.username, kind=kind, name=name, task_id=task_id,
         changes=changes, process_hash=route.version.hash,
-    ))
+    )
+    db.session.add(audit)
+    if any(element in route.definition.letters for element in step.completed):
+        db.session.flush()  # the letter names the step that sent it
+        letters.make_letters(case, route, step, terms, audit, actor)
 
 
 def _rebuild_deadlines(case, terms) -> None:

@@ -69,6 +69,7 @@ class Definition:
     subprocess_specs: dict
     user_tasks: dict[str, UserTaskInfo] = field(default_factory=dict)
     messages: frozenset[str] = frozenset()
+    letters: dict[str, str] = field(default_factory=dict)  # BPMN id -> the letter it sends (property ``brief``)
 
 
 def content_hash(files: dict[str, bytes]) -> str:
@@ -183,8 +184,12 @@ def load(files: dict[str, bytes], main: str = MAIN_PROCESS, lanes=ROLES, form_ex
         raise DefinitionError([Problem(getattr(error, "file_name", ""), getattr(error, "id", ""), str(error)), *refused]) from None
     problems = refused
     user_tasks: dict[str, UserTaskInfo] = {}
+    letters: dict[str, str] = {}
     for process_id, process_spec in [(main, spec), *subprocess_specs.items()]:
         for task_spec in process_spec.task_specs.values():
+            props = task_spec.extensions.get("properties", {}) if getattr(task_spec, "extensions", None) else {}
+            if props.get("brief") and task_spec.bpmn_id:
+                letters[task_spec.bpmn_id] = props["brief"]
             if not isinstance(task_spec, UserTask):
                 continue
             info = _user_task_info(task_spec, process_id)
@@ -201,4 +206,4 @@ def load(files: dict[str, bytes], main: str = MAIN_PROCESS, lanes=ROLES, form_ex
             user_tasks[info.bpmn_id] = info
     if problems:
         raise DefinitionError(problems)
-    return Definition(content_hash(files), dict(files), spec, subprocess_specs, user_tasks, frozenset(messages))
+    return Definition(content_hash(files), dict(files), spec, subprocess_specs, user_tasks, frozenset(messages), letters)

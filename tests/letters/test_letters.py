@@ -1,0 +1,124 @@
+"""The letters the route sends: made in the step that sends them, stored, listed, downloadable, never changed."""
+import hashlib
+import io
+import re
+from datetime import datetime
+
+import pytest
+from pypdf import PdfReader
+from sqlalchemy import func, select
+
+from app.db import db
+from app.demo import create_case, demo_bsns, walk
+from app.engine import clock
+from app.letters import LETTERS, Letter, LetterError
+from app.models import AuditEvent, Case, Document
+from tests.cases.test_paths import BEOORDELEN, MELDING, aanvraag, toekennen
+
+NOV_20 = datetime(2026, 11, 20, 12, tzinfo=clock.AMSTERDAM)
+
+
+def pdf_text(document) -> str:
+    text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(document.pdf)).pages)
+    return re.sub(r"\s+", " ", text)
+
+
+def new_case(settings) -> int:
+    [bsn] = demo_bsns(1)
+    return create_case(settings, bsn, MELDING)
+
+
+def documents(case_id):
+    return list(db.session.scalars(select(Document).where(Document.case_id == case_id).order_by(Document.id)))
+
+
+def test_a_melding_sends_one_ontvangstbevestiging(settings):
+    case_id = new_case(settings)
+    [letter] = documents(case_id)
+    assert letter.kind == "ontvangstbevestiging" and letter.element == "ontvangstbevestiging_versturen"
+    step = db.session.get(AuditEvent, letter.audit_event_id)
+    assert step.case_id == case_id and step.kind == "melding"
+    html = letter.html
+    assert 'class="briefhoofd"' in html and "Landelijke route (Wmo 2015)" in html  # no briefhoofd: the gemeente's naam
+    assert "9 november 2026" in html  # the persoonlijk plan: 7 days after Mon 2 Nov
+    assert "cliëntondersteuner" in html and "gratis" in html
+    assert letter.pdf.startswith(b"%PDF")
+    assert letter.sha256 == hashlib.sha256(letter.pdf).hexdigest()
+    text = pdf_text(letter)
+    assert "Wij hebben uw melding ontvangen" in text
+    assert "uiterlijk op 9 november 2026" in text
+    assert "Cliëntondersteuning is gratis" in text
+
+
+def test_a_zin_toekenning_sends_the_beschikking_with_every_element(settings):
+    case_id = new_case(settings)
+    walk(settings, case_id, aanvraag() + [BEOORDELEN, toekennen(
+        voorziening="Hulp bij het schoonmaken van uw huis", doel="U kunt thuis blijven wonen in een schoon huis.",
+        beoogd_resultaat="Een schoon en leefbaar huis.", motivering="U kunt zelf niet meer schoonmaken.")], MELDING)
+    letters = documents(case_id)
+    assert [d.kind for d in letters] == ["ontvangstbevestiging", "beschikking_toekenning_zin"]
+    text = pdf_text(letters[1])
+    for element in (
+        "u krijgt hulp",
+        "U krijgt: Hulp bij het schoonmaken van uw huis (Hulp bij het huishouden)",  # what the hulp is
+        "U kunt thuis blijven wonen in een schoon huis.",  # what it is for
+        "Een schoon en leefbaar huis.",  # beoogd resultaat
+        "Hoeveel hulp: 3 uur per week",  # omvang
+        "De hulp begint op 7 december 2026",  # when it starts
+        "tot en met 5 december 2027",  # how long
+        "zorg in natura",  # how and by whom
+        "zorgaanbieder",
+        "moet u dat aan ons doorgeven",  # the duty to report changes
+        "€ 21,00 per maand", "CAK",  # eigen bijdrage
+        "binnen 6 weken", "uiterlijk op 11 januari 2027",  # bezwaar, and by when
+        "college van burgemeester en wethouders",  # to whom
+    ):
+        assert element in text, element
+
+
+def test_a_missing_field_names_it_and_stores_nothing(settings, monkeypatch):
+    needs_more = Letter("ontvangstbevestiging", "Ontvangstbevestiging", "ontvangstbevestiging.html",
+                        (*LETTERS["ontvangstbevestiging"].required, "telefoonnummer"))
+    monkeypatch.setitem(LETTERS, "ontvangstbevestiging", needs_more)
+    with pytest.raises(LetterError) as raised:
+        new_case(settings)
+    assert "telefoonnummer" in raised.value.message and "telefoonnummer" in raised.value.fields
+    assert db.session.scalar(select(func.count()).select_from(Case)) == 0
+    assert db.session.scalar(select(func.count()).select_from(AuditEvent)) == 0
+    assert db.session.scalar(select(func.count()).select_from(Document)) == 0
+
+
+def test_a_template_that_uses_absent_data_fails_instead_of_leaving_a_gap():
+    from app.letters import render
+
+    context = {"naam": "A", "adres": [], "zaak": 1, "briefhoofd": {"naam": "Gemeente"}, "gemeente_titel": "Gemeente"}
+    with pytest.raises(LetterError) as raised:
+        render.render_html("base", "ontvangstbevestiging.html", context)
+    assert "ontvangstbevestiging_verzonden_op ontbreekt" in raised.value.message
+    assert list(raised.value.fields) == ["ontvangstbevestiging_verzonden_op"]
+
+
+def test_a_stored_letter_cannot_be_changed(settings):
+    case_id = new_case(settings)
+    [letter] = documents(case_id)
+    letter.html = "<p>anders</p>"
+    with pytest.raises(ValueError, match="correctie is een nieuwe brief"):
+        db.session.flush()
+    db.session.rollback()
+    assert "anders" not in documents(case_id)[0].html
+
+
+def test_a_gemeente_template_overrides_the_base_one(tmp_path, monkeypatch):
+    from app.letters import render
+
+    (tmp_path / "proefdorp").mkdir()
+    (tmp_path / "proefdorp" / "_briefhoofd.html").write_text("<header>Proefdorp eigen briefhoofd</header>")
+    (tmp_path / "_briefhoofd.html").write_text("<header>basis</header>")
+    (tmp_path / "brief.html").write_text('{% include "_briefhoofd.html" %} {{ naam }}')
+    monkeypatch.setattr(render, "BRIEVEN", tmp_path)
+    render.environment.cache_clear()
+    try:
+        assert "Proefdorp eigen briefhoofd" in render.render_html("proefdorp", "brief.html", {"naam": "A"})
+        assert "basis" in render.render_html("base", "brief.html", {"naam": "A"})
+    finally:
+        render.environment.cache_clear()
