@@ -2,7 +2,8 @@
 
 A form is found by file name in the gemeente's form folders (its own first, then base).
 ``validate`` returns the cleaned answers, with dates marked ``x-default-now`` filled with
-today, or raises InvalidInput naming every bad field in Dutch.
+today, or raises InvalidInput naming every bad field in Dutch. A date marked
+``x-niet-na-vandaag`` (a birth date, the day a melding arrived) may not lie in the future.
 """
 from __future__ import annotations
 
@@ -53,6 +54,11 @@ def validate(schema: dict, answers) -> dict:
     for error in Draft202012Validator(schema, format_checker=_FORMATS).iter_errors(cleaned):
         for field, reason in _explain(error, schema):
             fields.setdefault(field, reason)
+    today = clock.today_iso()
+    for name, prop in schema.get("properties", {}).items():
+        value = cleaned.get(name)
+        if prop.get("x-niet-na-vandaag") and isinstance(value, str) and name not in fields and value[:10] > today:
+            fields[name] = "mag niet na vandaag liggen"
     if fields:
         raise InvalidInput("het formulier bevat fouten", fields)
     return cleaned

@@ -228,3 +228,12 @@ def test_whole_zin_route_through_the_api(client, tokens):
     assert terms["beslistermijn"] == {"name": "beslistermijn", "start": "2026-11-19", "due": "2026-12-03",
                                       "status": "met", "met_on": "2026-11-30"}
     assert [h["name"] for h in case["history"]][-1] == "zorg_gestart"
+
+
+def test_a_melding_from_the_future_is_refused_naming_both_dates(client, tokens):
+    from app.demo import MELDING, demo_bsns
+
+    body = {**MELDING, "bsn": demo_bsns(1)[0], "geboortedatum": "2999-01-01", "ontvangen_op": "2999-01-02"}
+    answer = client.post("/api/v1/meldingen", json=body, headers={"Authorization": f"Bearer {tokens['klantmanager']}"})
+    assert answer.status_code == 422
+    assert answer.json["fields"] == {"geboortedatum": "mag niet na vandaag liggen", "ontvangen_op": "mag niet na vandaag liggen"}
