@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from .. import engine, forms, processes
+from .. import engine, forms, letters, processes
 from ..access.service import case_log, mask_bsn
 from ..auth.service import CASEWORKERS, Actor
 from ..config import Settings
@@ -65,11 +65,22 @@ def dossier(settings: Settings, case_id, actor: Actor) -> dict:
         "open_tasks": open_tasks,
         "wacht_op": [_event_title(route, name) for name in detail["waiting_for_events"]],
         "tijdlijn": [_event(route, names, e, choices) for e in detail["history"]],
-        "documenten": [],  # issue 6 adds the letters
+        "documenten": [{"id": d["id"], "kind": d["kind"], "titel": d["title"], "datum": _moment(d["created_at"])}
+                       for d in letters.documents_of(case.id)],
         "proces": _progress(route, case),
         "inwonerlink": "klantmanager" in actor.roles and any(t["name"] == INWONERLINK_TASK for t in open_tasks),
         "inzage": "teamleider" in actor.roles,
     }
+
+
+def document(case_id, document_id, actor: Actor):
+    """One letter of a case, for a caseworker (the letter holds personal data, like the dossier)."""
+    _require_caseworker(actor)
+    case = get_case(case_id)
+    found = letters.document_of(case.id, int(document_id))
+    if found is None:
+        raise NotFound(f"document {document_id} bestaat niet bij zaak {case.id}")
+    return found
 
 
 def diagram_progress(settings: Settings, case_id, actor: Actor) -> dict:

@@ -75,6 +75,26 @@ def case_access_log(case_id):
     return page
 
 
+@bp.get("/zaken/<int:case_id>/documenten/<int:document_id>.html")
+@login_required
+def case_document_html(case_id, document_id):
+    # The stored letter as sent; the app's CSP stays (the letter links /static/brief.css, its inline copy is for the PDF).
+    found = dossier.document(case_id, document_id, g.actor)
+    response = Response(found.html, mimetype="text/html")
+    record_view(g.actor, case_id, f"document {found.kind}", request.path)
+    return response
+
+
+@bp.get("/zaken/<int:case_id>/documenten/<int:document_id>.pdf")
+@login_required
+def case_document_pdf(case_id, document_id):
+    found = dossier.document(case_id, document_id, g.actor)
+    response = Response(found.pdf, mimetype="application/pdf")
+    response.headers["Content-Disposition"] = f'attachment; filename="zaak-{case_id}-{found.kind}-{found.id}.pdf"'
+    record_view(g.actor, case_id, f"document {found.kind}", request.path)
+    return response
+
+
 @bp.get("/vendor/bpmn-js/<path:filename>")
 def vendor_bpmn_js(filename):
     # Only the built files in dist/; send_from_directory refuses paths that leave that folder.

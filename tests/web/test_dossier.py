@@ -71,7 +71,7 @@ def test_dossier_shows_status_resident_terms_tasks_and_timeline(client, users, s
     assert 'class="opgepakt">niemand</td>' in page
     # The timeline says what happened, when (Amsterdam time) and by whom.
     assert "Melding geregistreerd" in page and "02-11-2026 10:00" in page and "demo-klantmanager" in page
-    assert "Nog geen documenten" in page
+    assert "Nog geen documenten" not in page and "Ontvangstbevestiging van uw melding" in page  # sent at the melding
     assert "/inwonerlink" not in page and "/inzage" not in page
     assert task_id
 
