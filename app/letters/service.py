@@ -34,7 +34,9 @@ class Letter:
 LETTERS = {
     "ontvangstbevestiging": Letter(
         "ontvangstbevestiging", "Ontvangstbevestiging van uw melding", "ontvangstbevestiging.html",
-        ("naam", "adres", "ontvangen_op", "hulpvraag", "ontvangstbevestiging_verzonden_op", "persoonlijk_plan_uiterlijk"),
+        # persoonlijk_plan_uiterlijk is not required: a melding that is at once the aanvraag (zwartewaterland) has no
+        # onderzoek, so no persoonlijk plan term, and the letter leaves that paragraph out.
+        ("naam", "adres", "ontvangen_op", "hulpvraag", "ontvangstbevestiging_verzonden_op"),
     ),
     "beschikking_toekenning_zin": Letter(
         "beschikking_toekenning_zin", "Besluit: u krijgt hulp (zorg in natura)", "beschikking_toekenning_zin.html",

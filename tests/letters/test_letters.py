@@ -122,3 +122,13 @@ def test_a_gemeente_template_overrides_the_base_one(tmp_path, monkeypatch):
         assert "basis" in render.render_html("base", "brief.html", {"naam": "A"})
     finally:
         render.environment.cache_clear()
+
+
+def test_without_a_persoonlijk_plan_term_the_letter_leaves_that_paragraph_out():
+    from app.letters import render
+
+    context = {"naam": "A", "adres": ["Dorpsstraat 1"], "zaak": 1, "briefhoofd": {"naam": "Gemeente Zwartewaterland"},
+               "gemeente_titel": "Gemeente Zwartewaterland", "ontvangen_op": "2026-11-02", "hulpvraag": "Hulp",
+               "ontvangstbevestiging_verzonden_op": "2026-11-02", "persoonlijk_plan_uiterlijk": None}
+    html = render.render_html("base", "ontvangstbevestiging.html", context)
+    assert "persoonlijk plan" not in html and "Cliëntondersteuning is gratis" in html
