@@ -9,7 +9,7 @@ from pypdf import PdfReader
 from sqlalchemy import func, select
 
 from app.db import db
-from app.demo import create_case, demo_bsns, walk
+from app.demo import create_case, demo_bsns, task, walk
 from app.engine import clock
 from app.letters import LETTERS, Letter, LetterError
 from app.models import AuditEvent, Case, Document
@@ -132,3 +132,26 @@ def test_without_a_persoonlijk_plan_term_the_letter_leaves_that_paragraph_out():
                "ontvangstbevestiging_verzonden_op": "2026-11-02", "persoonlijk_plan_uiterlijk": None}
     html = render.render_html("base", "ontvangstbevestiging.html", context)
     assert "persoonlijk plan" not in html and "Cliëntondersteuning is gratis" in html
+
+
+def test_a_gemeente_letter_carries_its_own_letterhead(sqlite_url, monkeypatch):
+    from app import create_app
+    from app.config import load_settings
+    from tests.conftest import ROOT
+
+    monkeypatch.setenv("WMO_DATABASE_URL", sqlite_url)
+    settings = load_settings(ROOT / "config.toml")
+    settings.gemeente = "almere"
+    app = create_app(settings)
+    with app.app_context():
+        try:
+            case_id = create_case(app.extensions["wmo"], demo_bsns(1)[0], MELDING)
+            assert documents(case_id) == []  # Almere sends it when the wijkteam completes that task, not at once
+            walk(app.extensions["wmo"], case_id, [task("ontvangstbevestiging_versturen", verzonden_per="email", emailadres="inwoner@example.nl")], MELDING)
+            [letter] = documents(case_id)
+            text = pdf_text(letter)
+            assert "Gemeente Almere" in text and "14 036" in text
+            assert "Landelijke route" not in letter.html
+        finally:
+            db.session.remove()
+            db.engine.dispose()
