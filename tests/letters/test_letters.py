@@ -76,6 +76,11 @@ def test_a_zin_toekenning_sends_the_beschikking_with_every_element(settings):
         assert element in text, element
 
 
+def test_rendering_the_pdf_fetches_nothing(settings, caplog):
+    new_case(settings)
+    assert [r.getMessage() for r in caplog.records if r.name.startswith("weasyprint") and r.levelname == "ERROR"] == []
+
+
 def test_a_missing_field_names_it_and_stores_nothing(settings, monkeypatch):
     needs_more = Letter("ontvangstbevestiging", "Ontvangstbevestiging", "ontvangstbevestiging.html",
                         (*LETTERS["ontvangstbevestiging"].required, "telefoonnummer"))
