@@ -15,9 +15,9 @@ test: install npm browser
 
 install: pango $(STAMP)
 
-# WeasyPrint (the letters' PDFs) draws text with Debian's Pango.
+# WeasyPrint (the letters' PDFs) draws text with Debian's Pango, in the letters' font (DejaVu Sans).
 pango:
-	@ldconfig -p | grep -q libpangoft2-1.0.so.0 && ldconfig -p | grep -q libpango-1.0.so.0 || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libpango-1.0-0 libpangoft2-1.0-0)
+	@ldconfig -p | grep -q libpangoft2-1.0.so.0 && ldconfig -p | grep -q libpango-1.0.so.0 && [ -d /usr/share/fonts/truetype/dejavu ] || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core)
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
