@@ -16,9 +16,11 @@ from dataclasses import dataclass
 from sqlalchemy import select
 
 from .. import forms
+from ..engine import clock
 from ..db import db
 from ..models import Document
 from .render import LetterError, render_html, render_pdf
+from timers.termijnen import einde_termijn, parse_duur
 
 
 @dataclass(frozen=True)
@@ -38,10 +40,59 @@ LETTERS = {
         # onderzoek, so no persoonlijk plan term, and the letter leaves that paragraph out.
         ("naam", "adres", "ontvangen_op", "hulpvraag", "ontvangstbevestiging_verzonden_op"),
     ),
+    "uitnodiging_gesprek": Letter(
+        "uitnodiging_gesprek", "Uitnodiging voor het gesprek over uw hulpvraag", "uitnodiging_gesprek.html",
+        # gesprek_vorm (gesprek_plek in Alkmaar) the template demands itself; gesprek_tijd and mee_te_nemen are
+        # optional: without them the letter leaves that part out.
+        ("naam", "adres", "gesprek_datum"),
+    ),
+    "verslag": Letter(
+        "verslag", "Verslag van het gesprek over uw hulpvraag", "verslag.html",
+        # The answers of the gesprek (behoefte, eigen mogelijkheden, ...) are optional: a gesprek that was skipped
+        # (the resident agreed) has none, and the letter then says so.
+        ("naam", "adres", "samenvatting", "voorstel", "verslag_opgesteld_op"),
+    ),
     "beschikking_toekenning_zin": Letter(
         "beschikking_toekenning_zin", "Besluit: u krijgt hulp (zorg in natura)", "beschikking_toekenning_zin.html",
         ("naam", "adres", "beschikking_verzonden_op", "soort_hulp", "voorziening", "omvang", "ingangsdatum",
          "einddatum", "motivering", "eigen_bijdrage_per_maand", "bezwaar_uiterlijk"),
+    ),
+    # Seed 001 "Inhoud besluit" pt 3 (pgb), 4 (geld), 5 (eigen bijdrage); Awb 3:46 (motivering), 3:45 (bezwaar).
+    # doel and beoogd_resultaat are optional: without them the motivering says what the hulp is for.
+    "beschikking_toekenning_pgb": Letter(
+        "beschikking_toekenning_pgb", "Besluit: u krijgt een persoonsgebonden budget (pgb)",
+        "beschikking_toekenning_pgb.html",
+        ("naam", "adres", "beschikking_verzonden_op", "soort_hulp", "voorziening", "omvang", "ingangsdatum",
+         "einddatum", "motivering", "pgb_bedrag", "pgb_berekening", "eigen_bijdrage_per_maand", "bezwaar_uiterlijk"),
+    ),
+    "beschikking_toekenning_geld": Letter(
+        "beschikking_toekenning_geld", "Besluit: u krijgt geld voor uw hulp (financiële tegemoetkoming)",
+        "beschikking_toekenning_geld.html",
+        # geld_voorwaarden is optional: the letter always states the standing conditions (purpose, receipts, terugvordering).
+        ("naam", "adres", "beschikking_verzonden_op", "soort_hulp", "voorziening", "ingangsdatum", "einddatum",
+         "motivering", "geld_bedrag", "geld_frequentie", "eigen_bijdrage_per_maand", "bezwaar_uiterlijk"),
+    ),
+    "beschikking_afwijzing": Letter(
+        "beschikking_afwijzing", "Besluit: u krijgt deze hulp niet", "beschikking_afwijzing.html",
+        # afwijzingsgrond and rechtsgrond: the afwijzingsgronden DMN's advice, as the beslisser confirmed or changed it.
+        ("naam", "adres", "beschikking_verzonden_op", "afwijzingsgrond", "rechtsgrond", "motivering",
+         "bezwaar_uiterlijk"),
+    ),
+    "verdagingsbrief": Letter(
+        "verdagingsbrief", "Wij hebben meer tijd nodig voor ons besluit", "verdagingsbrief.html",
+        # Awb 4:14: once, by letter, naming the new term; the reden comes from the verdaging event (required there).
+        ("naam", "adres", "verdaging_verzonden_op", "verdaging_weken", "verdaging_reden", "beslistermijn_uiterlijk"),
+    ),
+    "herindicatie": Letter(
+        "herindicatie", "Uw hulp stopt binnenkort: verlenging", "herindicatie.html",
+        # voorziening and zorgaanbieder are optional: without them the letter names the hulp in general words.
+        ("naam", "adres", "herindicatie_gestart_op", "einddatum", "herindicatie_initiatief"),
+    ),
+    "bezwaar_ontvangstbevestiging": Letter(
+        "bezwaar_ontvangstbevestiging", "Wij hebben uw bezwaar ontvangen", "bezwaar_ontvangstbevestiging.html",
+        # The decision dates (Awb 7:10, from the end of the bezwaartermijn) are optional: a bezwaar without a known
+        # beschikking date still gets the letter, with the terms in weeks only.
+        ("naam", "adres", "bezwaar_ingediend_op", "vandaag"),
     ),
 }
 
@@ -49,10 +100,13 @@ LETTERS = {
 def letter_for(brief: str | None, data: dict) -> Letter | None:
     """The letter an element marked ``brief`` sends for this case data; None when there is none (yet)."""
     if brief == "beschikking":
-        # The other forms (pgb, geld, afwijzing) follow in issue 6; until then the step sends no stored letter.
-        if data.get("besluit") == "toekennen" and data.get("leveringsvorm") == "zin":
-            return LETTERS["beschikking_toekenning_zin"]
+        if data.get("besluit") == "afwijzen":
+            return LETTERS["beschikking_afwijzing"]
+        if data.get("besluit") == "toekennen" and data.get("leveringsvorm") in ("zin", "pgb", "geld"):
+            return LETTERS[f"beschikking_toekenning_{data['leveringsvorm']}"]
         return None
+    if brief == "uitnodiging_gesprek" and data.get("gesprek_nodig") is False:
+        return None  # no gesprek (the resident agreed to skip it): nothing to invite to
     return LETTERS.get(brief or "")
 
 
@@ -113,8 +167,28 @@ def _context(case, route, terms) -> dict:
         "gemeente_titel": (gemeente.briefhoofd or {}).get("naam") or gemeente.titel,
         "persoonlijk_plan_uiterlijk": due.get("persoonlijk_plan"),
         "bezwaar_uiterlijk": due.get("bezwaartermijn"),
+        "beslistermijn_uiterlijk": due.get("beslistermijn"),  # with a verdaging: the new last day
+        "verdaging_reden": (data.get("verdaging") or {}).get("reden"),
+        # Awb 7:10: the beslissing op bezwaar within 6 weeks, 12 with an adviescommissie, after the bezwaartermijn ends
+        "bezwaar_beslissing_uiterlijk": _weken_na(due.get("bezwaartermijn"), "6 weken", gemeente),
+        "bezwaar_beslissing_commissie_uiterlijk": _weken_na(due.get("bezwaartermijn"), "12 weken", gemeente),
+        "vandaag": clock.today_iso(),
+        "beslistermijn_duur": _duur(gemeente, "beslistermijn"),
         "soort_hulp_titel": labels.get(("soort_hulp", data.get("soort_hulp")), data.get("soort_hulp")),
     }
+
+
+def _duur(gemeente, name: str) -> str | None:
+    """A term's length as a letter writes it (2 weken); None when the route has no such term."""
+    term = (gemeente.termijnen or {}).get(name)
+    return f"{term.duur.aantal} {term.duur.eenheid}" if term is not None else None
+
+
+def _weken_na(start, duur: str, gemeente):
+    """The last day of a statutory term of ``duur`` from ``start`` (Atw applies); None without a start."""
+    if start is None:
+        return None
+    return einde_termijn(start, parse_duur(duur), gemeente.kalender, atw=True)
 
 
 def _labels(gemeente) -> dict:

@@ -56,8 +56,9 @@ def test_a_zin_toekenning_sends_the_beschikking_with_every_element(settings):
         voorziening="Hulp bij het schoonmaken van uw huis", doel="U kunt thuis blijven wonen in een schoon huis.",
         beoogd_resultaat="Een schoon en leefbaar huis.", motivering="U kunt zelf niet meer schoonmaken.")], MELDING)
     letters = documents(case_id)
-    assert [d.kind for d in letters] == ["ontvangstbevestiging", "beschikking_toekenning_zin"]
-    text = pdf_text(letters[1])
+    assert [d.kind for d in letters] == ["ontvangstbevestiging", "uitnodiging_gesprek", "verslag",
+                                         "beschikking_toekenning_zin"]
+    text = pdf_text(letters[-1])
     for element in (
         "u krijgt hulp",
         "U krijgt: Hulp bij het schoonmaken van uw huis (Hulp bij het huishouden)",  # what the hulp is
