@@ -70,6 +70,7 @@ def test_a_zin_toekenning_sends_the_beschikking_with_every_element(settings):
         "zorg in natura",  # how and by whom
         "zorgaanbieder",
         "moet u dat aan ons doorgeven",  # the duty to report changes
+        "Andere hulp",  # other relevant voorzieningen (seed 001)
         "€ 21,00 per maand", "CAK",  # eigen bijdrage
         "binnen 6 weken", "uiterlijk op 11 januari 2027",  # bezwaar, and by when
         "college van burgemeester en wethouders",  # to whom
