@@ -39,8 +39,9 @@ def dossier(settings: Settings, case_id, actor: Actor) -> dict:
     """Return the dossier of a case as plain dicts, in words, for the page."""
     _require_caseworker(actor)
     case = get_case(case_id)
-    detail = queries.case_detail(settings, case, actor)
     route = processes.route_of(settings, case)
+    workflow = route.restore(case.state)  # once, for both the events it waits for and the diagram
+    detail = queries.case_detail(settings, case, actor, workflow)
     names = engine.element_names(route.definition)
     choices = _route_choices(route)
     data = case.data or {}
@@ -67,7 +68,7 @@ def dossier(settings: Settings, case_id, actor: Actor) -> dict:
         "tijdlijn": [_event(route, names, e, choices) for e in detail["history"]],
         "documenten": [{"id": d["id"], "kind": d["kind"], "titel": d["title"], "datum": _moment(d["created_at"])}
                        for d in letters.documents_of(case.id)],
-        "proces": _progress(route, case),
+        "proces": _progress(route, workflow),
         "inwonerlink": "klantmanager" in actor.roles and any(t["name"] == INWONERLINK_TASK for t in open_tasks),
         "inzage": "teamleider" in actor.roles,
     }
@@ -87,11 +88,12 @@ def diagram_progress(settings: Settings, case_id, actor: Actor) -> dict:
     """Return where the case stands, per process of its route: the markers for the diagram."""
     _require_caseworker(actor)
     case = get_case(case_id)
-    return _progress(processes.route_of(settings, case), case)
+    route = processes.route_of(settings, case)
+    return _progress(route, route.restore(case.state))
 
 
-def _progress(route, case) -> dict:
-    found = engine.progress(route.definition, route.restore(case.state))
+def _progress(route, workflow) -> dict:
+    found = engine.progress(route.definition, workflow)
     return {
         "current": found.current,
         "processes": [

@@ -12,6 +12,8 @@ from app.demo import create_case, demo_bsns, event, task, time_to, walk
 from app.engine import clock
 from app.models import AccessLog, AuditEvent, Deadline, Task
 
+from ..pages import csrf, login
+
 MELDING = date(2026, 11, 2)  # a Monday
 SIGNED = date(2026, 11, 19)
 INTAKE = [task("gesprek_plannen", gesprek_nodig=True, gesprek_datum="2026-11-12", gesprek_vorm="huisbezoek"),
@@ -28,15 +30,6 @@ def users(app):
     for name, roles in (("km", ["klantmanager"]), ("bes", ["beslisser"])):
         add_user(name, roles)
         set_password(name, f"{name}-wachtwoord-1")
-
-
-def csrf(page: bytes) -> str:
-    return re.search(rb'name="csrf_token" value="([^"]+)"', page).group(1).decode()
-
-
-def login(client, name):
-    token = csrf(client.get("/inloggen").data)
-    return client.post("/inloggen", data={"gebruikersnaam": name, "wachtwoord": f"{name}-wachtwoord-1", "csrf_token": token})
 
 
 def at(day: date):

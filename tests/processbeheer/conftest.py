@@ -1,6 +1,5 @@
 """Fixtures for the process owner's pages: users per role, a logged-in client, and changed route files."""
 import io
-import re
 from datetime import date
 
 import pytest
@@ -9,6 +8,8 @@ from app import processes
 from app.auth.service import add_user, set_password
 from app.db import db
 from app.demo import create_case, demo_bsns
+
+from ..pages import csrf, logged_in as login  # noqa: F401 (the tests import them from here)
 
 STAFF = (("km", ["klantmanager"]), ("bes", ["beslisser"]), ("tl", ["teamleider"]), ("pb", ["procesbeheerder"]))
 ONDERZOEK = "wmo_onderzoek.bpmn"
@@ -35,16 +36,6 @@ def version_1(settings):
     return version
 
 
-def csrf(page: bytes) -> str:
-    return re.search(rb'name="csrf_token" value="([^"]+)"', page).group(1).decode()
-
-
-def login(client, name):
-    token = csrf(client.get("/inloggen").data)
-    response = client.post("/inloggen", data={"gebruikersnaam": name, "wachtwoord": f"{name}-wachtwoord-1",
-                                              "csrf_token": token})
-    assert response.status_code == 302
-    return client
 
 
 def onderzoek(version) -> str:

@@ -11,6 +11,8 @@ from app.demo import create_case, demo_bsns, event, task, time_to, walk
 from app.engine import clock
 from app.models import AccessLog, AuditEvent, Case, ProcessVersion, Task
 
+from ..pages import logged_in as login
+
 NOV_20 = datetime(2026, 11, 20, 12, tzinfo=clock.AMSTERDAM)
 
 
@@ -22,13 +24,6 @@ def users(app):
         set_password(name, f"{name}-wachtwoord-1")
 
 
-def login(client, name):
-    page = client.get("/inloggen").data
-    token = re.search(rb'name="csrf_token" value="([^"]+)"', page).group(1).decode()
-    response = client.post("/inloggen", data={"gebruikersnaam": name, "wachtwoord": f"{name}-wachtwoord-1",
-                                              "csrf_token": token})
-    assert response.status_code == 302
-    return client
 
 
 def new_case(settings, **melding) -> int:

@@ -8,21 +8,14 @@ import pytest
 from app.auth.service import add_user, set_password
 from app.demo import create_case, demo_bsns, task, walk
 
+from ..pages import csrf, login  # noqa: F401 (other tests import them from here too)
+
 
 @pytest.fixture
 def users(app):
     for name, roles in (("km", ["klantmanager"]), ("km2", ["klantmanager"]), ("bes", ["beslisser"]), ("tl", ["teamleider"])):
         add_user(name, roles)
         set_password(name, f"{name}-wachtwoord-1")
-
-
-def csrf(page: bytes) -> str:
-    return re.search(rb'name="csrf_token" value="([^"]+)"', page).group(1).decode()
-
-
-def login(client, name):
-    token = csrf(client.get("/inloggen").data)
-    return client.post("/inloggen", data={"gebruikersnaam": name, "wachtwoord": f"{name}-wachtwoord-1", "csrf_token": token})
 
 
 def cases(settings, count, **melding):
