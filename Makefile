@@ -38,6 +38,7 @@ db: install
 	$(BIN)/wmo db upgrade
 
 bench: install
+	$(BIN)/pip install --quiet -e '.[test,bench]'
 	$(BIN)/python bench/timers_sweep.py
 	$(BIN)/python bench/timers_sweep.py --url "$${WMO_BENCH_POSTGRES:-postgresql+psycopg://postgres@127.0.0.1:5432/test}"
 	$(BIN)/python bench/inbox.py
