@@ -177,7 +177,7 @@ class AccessLog(db.Model):
 
 
 class Document(db.Model):
-    """A letter the route sent, as HTML and PDF; never changed once stored (a correction is a new row)."""
+    """A letter the route sent or a caseworker wrote, as HTML and PDF; never changed once stored (a correction is a new row)."""
 
     __tablename__ = "document"
 
@@ -191,7 +191,9 @@ class Document(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     created_by: Mapped[str] = mapped_column(String(64))
     audit_event_id: Mapped[int] = mapped_column(ForeignKey("audit_event.id"), index=True)  # the step that made it
-    element: Mapped[str] = mapped_column(String(100))  # BPMN id of the element that sends it
+    element: Mapped[str] = mapped_column(String(100))  # BPMN id of the element that sends it; "handmatig" when written by hand
+    # The letter this one corrects (it stays stored as it was); a letter is corrected at most once.
+    corrects_id: Mapped[int | None] = mapped_column(ForeignKey("document.id"), unique=True)
 
 
 @event.listens_for(Document, "before_update")
