@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask import Flask
 
-from . import errors
+from . import errors, logs
 from .config import Settings, load_settings
 from .db import db
 
@@ -11,6 +11,7 @@ from .db import db
 def create_app(settings: Settings | None = None, start_timers: bool = False) -> Flask:
     """Create the app for ``settings`` (default: config.toml or WMO_CONFIG)."""
     settings = settings or load_settings()
+    logs.configure(settings)
     app = Flask(__name__)
     app.config.update(
         SQLALCHEMY_DATABASE_URI=settings.database_url,
@@ -24,14 +25,17 @@ def create_app(settings: Settings | None = None, start_timers: bool = False) -> 
     app.extensions["wmo"] = settings
     db.init_app(app)
     errors.init_app(app)
+    logs.init_app(app)
 
     from .api import bp as api_bp
+    from .health import bp as health_bp
     from .inwoner import bp as inwoner_bp
     from .inwoner import link_bp as inwonerlink_bp
     from .processbeheer import bp as processbeheer_bp
     from .web import bp as web_bp
 
     app.register_blueprint(api_bp)
+    app.register_blueprint(health_bp)
     app.register_blueprint(web_bp)
     app.register_blueprint(inwoner_bp)
     app.register_blueprint(inwonerlink_bp)
@@ -44,6 +48,8 @@ def create_app(settings: Settings | None = None, start_timers: bool = False) -> 
 
 
 def _engine_options(url: str) -> dict:
+    """SQL parameters (case data) stay out of error messages and logs; PostgreSQL connections are checked
+    before use, so the app reconnects by itself once a restarted database is back."""
     if url.startswith("sqlite"):
-        return {"connect_args": {"timeout": 30}}
-    return {"pool_pre_ping": True}
+        return {"connect_args": {"timeout": 30}, "hide_parameters": True}
+    return {"pool_pre_ping": True, "hide_parameters": True, "connect_args": {"connect_timeout": 5}}

@@ -63,6 +63,9 @@ class Settings:
     raw: dict = field(repr=False, default_factory=dict)
     link_geldig_dagen: int = 14  # [inwoner]: how long a resident's personal link works
     public_url: str = ""  # [server]: the address residents open links on (behind a reverse proxy); empty: the request's
+    timers_stale_after: int = 90  # [timers]: /healthz fails when no timer worker beat for this many seconds
+    log_format: str = "text"  # [logging] format: "json" (one object per line) or "text"
+    log_level: str = "INFO"  # [logging] level
     _gemeenten: dict = field(repr=False, default_factory=dict)
 
     def gemeente_config(self, naam: str | None = None) -> Gemeente:
@@ -102,6 +105,8 @@ def load_settings(path: str | os.PathLike | None = None) -> Settings:
         link_geldig_dagen=_positive(path, raw.get("inwoner", {}), "link_geldig_dagen", 14),
         public_url=_public_url(path, raw.get("server", {})),
     )
+    settings.timers_stale_after = _stale_after(path, timers, settings.timer_interval)
+    settings.log_format, settings.log_level = _logging(path, raw.get("logging", {}))
     settings.gemeente_config()  # fail now, not at the first melding
     return settings
 
@@ -111,6 +116,31 @@ def _public_url(path: Path, section: dict) -> str:
     if not isinstance(value, str) or (value and not value.startswith(("https://", "http://"))):
         raise ConfigError(f"{path}: [server] public_url moet met https:// (of http://) beginnen")
     return value
+
+
+def _stale_after(path: Path, section: dict, interval: int) -> int:
+    value = os.environ.get("WMO_TIMERS_STALE_AFTER") or section.get("stale_after_seconds", 3 * interval)
+    try:
+        value = int(value)
+    except (TypeError, ValueError):
+        value = 0
+    if value < 1:
+        raise ConfigError(f"{path}: [timers] stale_after_seconds moet een geheel getal van 1 of meer zijn")
+    return value
+
+
+LOG_FORMATS = ("json", "text")
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
+
+
+def _logging(path: Path, section: dict) -> tuple[str, str]:
+    form = os.environ.get("WMO_LOG_FORMAT") or section.get("format", "text")
+    level = str(os.environ.get("WMO_LOG_LEVEL") or section.get("level", "INFO")).upper()
+    if form not in LOG_FORMATS:
+        raise ConfigError(f"{path}: [logging] format moet \"json\" of \"text\" zijn")
+    if level not in LOG_LEVELS:
+        raise ConfigError(f"{path}: [logging] level moet een van {', '.join(LOG_LEVELS)} zijn")
+    return form, level
 
 
 def _positive(path: Path, section: dict, key: str, default: int) -> int:

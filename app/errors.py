@@ -11,12 +11,15 @@
 
 Services and the engine layer raise them; ``init_app`` renders every one as
 ``{"error": ..., "fields": {...}}`` for the API.
+
+A database that cannot be reached (down, restarting, connection cut) is no bug: ``database_down``
+recognises it and the request gets 503 with ``Retry-After``, in Dutch or in the API's shape.
 """
 from __future__ import annotations
 
 import logging
 
-from flask import jsonify, request
+from flask import current_app, jsonify, request
 from werkzeug.exceptions import HTTPException
 
 log = logging.getLogger(__name__)
@@ -60,6 +63,52 @@ class InvalidInput(AppError):
 
 class ProcessError(AppError):
     status_code = 500
+
+
+DATABASE_DOWN = "De database is even niet bereikbaar. Probeer het over een minuut opnieuw."
+RETRY_AFTER = "30"
+
+
+def database_down(error: BaseException) -> bool:
+    """Whether ``error`` means the database cannot be reached now, rather than a fault in the app."""
+    from sqlalchemy.exc import DBAPIError
+    from sqlalchemy.exc import TimeoutError as PoolTimeout
+
+    if isinstance(error, PoolTimeout):
+        return True
+    if not isinstance(error, DBAPIError):
+        return False
+    if error.connection_invalidated:
+        return True
+    import psycopg
+
+    if isinstance(error.orig, psycopg.OperationalError):  # connection refused or lost, server shutting down
+        return True
+    return "database is locked" in str(error.orig)  # SQLite: another writer held it past the busy timeout
+
+
+def rollback_quietly() -> None:
+    """Roll the session back; when the connection is gone that fails too, and there is nothing left to undo."""
+    from .db import db
+
+    try:
+        db.session.rollback()
+    except Exception:
+        log.warning("rollback failed; the connection is gone")
+
+
+def _unavailable(error: BaseException):
+    rollback_quietly()
+    reason = str(getattr(error, "orig", error)).strip().splitlines()
+    log.error("database unreachable on %s %s: %s", request.method, request.path, reason[0] if reason else type(error).__name__)
+    if _wants_html():
+        page, status = _html(DATABASE_DOWN, 503)
+        response = current_app.make_response((page, status))
+    else:
+        response = jsonify({"error": DATABASE_DOWN, "fields": {}})
+        response.status_code = 503
+    response.headers["Retry-After"] = RETRY_AFTER
+    return response
 
 
 def _wants_html() -> bool:
@@ -146,9 +195,9 @@ def init_app(app) -> None:
 
     @app.errorhandler(Exception)
     def _unexpected(error: Exception):
-        from .db import db
-
-        db.session.rollback()
+        if database_down(error):
+            return _unavailable(error)
+        rollback_quietly()
         log.exception("unexpected error on %s %s", request.method, request.path)
         if _wants_html():
             return _html("Er ging iets mis; er is niets opgeslagen.", 500)

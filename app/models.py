@@ -199,3 +199,16 @@ class Document(db.Model):
 @event.listens_for(Document, "before_update")
 def _refuse_update(mapper, connection, target) -> None:
     raise ValueError(f"document {target.id} is verzonden en wordt niet gewijzigd; een correctie is een nieuwe brief")
+
+
+class TimerWorker(db.Model):
+    """A timer worker's heartbeat: each process (``wmo timers run``, or ``wmo serve`` with its own) keeps one row."""
+
+    __tablename__ = "timer_worker"
+    __table_args__ = (UniqueConstraint("host", "pid"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    host: Mapped[str] = mapped_column(String(255))
+    pid: Mapped[int]
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    last_seen: Mapped[datetime] = mapped_column(UTCDateTime, index=True)

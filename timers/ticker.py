@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import logging
 import os
+import socket
 import time
 from datetime import datetime, timezone
 
@@ -17,15 +18,27 @@ SWEEP_LIMIT = 1000  # a sweep hands over to the next one after this many, so a b
 
 
 def sweep(app) -> int:
-    """Fire every timer due now; return how many fired."""
-    from app.cases.service import fire_due
+    """Record this worker's heartbeat and fire every timer due now; return how many fired.
 
-    with app.app_context():
-        try:
-            return fire_due(app.extensions["wmo"], datetime.now(timezone.utc), limit=SWEEP_LIMIT)
-        except Exception:  # a worker must survive a bad sweep (database restart, ...)
-            log.exception("timer sweep failed; retrying at the next interval")
-            return 0
+    A failing sweep (the database restarting, a connection cut) is logged and retried at the next interval.
+    """
+    from app.cases.service import fire_due
+    from app.health.service import beat
+
+    started_at = app.extensions.setdefault("wmo_timer_worker_started", datetime.now(timezone.utc))
+    try:
+        with app.app_context():
+            began = time.perf_counter()
+            beat(started_at)
+            fired = fire_due(app.extensions["wmo"], datetime.now(timezone.utc), limit=SWEEP_LIMIT)
+            if fired:
+                beat(started_at)
+                log.info("timer sweep fired %s", fired,
+                         extra={"fired": fired, "duration_ms": round((time.perf_counter() - began) * 1000, 1)})
+            return fired
+    except Exception:  # a worker must survive a bad sweep (database restart, ...)
+        log.exception("timer sweep failed; retrying at the next interval")
+        return 0
 
 
 STATISTICS_HOURS = 1
@@ -40,13 +53,13 @@ def refresh_statistics(app) -> None:
 
     from app.db import db
 
-    with app.app_context():
-        try:
+    try:
+        with app.app_context():
             if db.engine.dialect.name == "sqlite":
                 with db.engine.begin() as connection:
                     connection.execute(text("ANALYZE"))
-        except Exception:
-            log.exception("ANALYZE failed; retrying in an hour")
+    except Exception:
+        log.exception("ANALYZE failed; retrying in an hour")
 
 
 def start_ticker(app) -> BackgroundScheduler | None:
@@ -66,7 +79,7 @@ def start_ticker(app) -> BackgroundScheduler | None:
 def run_forever(app) -> None:
     """Run only the timer worker, in the foreground (``wmo timers run``)."""
     interval = app.extensions["wmo"].timer_interval
-    log.info("timer worker started, every %s s", interval)
+    log.info("timer worker started, every %s s", interval, extra={"host": socket.gethostname(), "pid": os.getpid()})
     analysed = 0.0
     while True:
         started = time.monotonic()

@@ -10,7 +10,7 @@ from ..access.service import record_refusal, record_view
 from ..cases.service import get_case
 from ..db import db
 from ..engine import clock
-from ..errors import AppError, Forbidden, InvalidInput
+from ..errors import DATABASE_DOWN, RETRY_AFTER, AppError, Forbidden, InvalidInput, database_down, rollback_quietly
 from ..models import Task
 from ..web.security import check_csrf, login_required
 from . import bp, link_bp, links, service, texts
@@ -102,6 +102,11 @@ def _http_error(error: HTTPException):
 
 @bp.errorhandler(Exception)
 def _unexpected(error: Exception):
+    if database_down(error):
+        rollback_quietly()
+        log.error("database unreachable on %s %s", request.method, _path())
+        return render_template("inwoner/fout.html", melding=DATABASE_DOWN, status=503, terug=None), 503, \
+            {"Retry-After": RETRY_AFTER}
     db.session.rollback()
     log.exception("unexpected error on %s %s", request.method, _path())
     return render_template("inwoner/fout.html", melding="Er ging iets mis. Er is niets opgeslagen. Probeer het later opnieuw.",
