@@ -106,12 +106,14 @@ def fire_timers(workflow: BpmnWorkflow) -> Step:
     def act():
         # SpiffWorkflow fires a timer when due < now; a timer due exactly now is due too.
         with clock.at(clock.now() + timedelta(microseconds=1)):
+            before = {t.id for t in _waiting(workflow)}
             for _ in range(50):  # a fired timer may make the next one due at once
-                before = {t.id for t in _waiting(workflow)}
                 workflow.refresh_timers()
                 workflow.do_engine_steps()
-                if {t.id for t in _waiting(workflow)} == before:
+                after = {t.id for t in _waiting(workflow)}  # one tree walk per round: it is the next round's "before"
+                if after == before:
                     break
+                before = after
 
     return _run(workflow, act)
 
