@@ -127,61 +127,76 @@ def _check_preconditions(schema: dict, case: Case, gemeente, payload: dict) -> N
             raise Conflict(condition.get("anders", "de zaak voldoet niet aan de voorwaarde van deze gebeurtenis"))
 
 
-def fire_due(settings: Settings, now: datetime, limit: int | None = None) -> int:
-    """Fire every timer due at or before ``now`` (at most about ``limit``), one case per transaction.
+FIRE_BATCH = 20  # cases fired per transaction: one commit for many, each case in a savepoint of its own
 
-    Returns how many fired.
 
-    Workers claim cases, not timer rows: ``FOR UPDATE SKIP LOCKED`` on the case row, so two workers
+def fire_due(settings: Settings, now: datetime, limit: int | None = None, batch: int = FIRE_BATCH) -> int:
+    """Fire every timer due at or before ``now`` (at most about ``limit``); return how many fired.
+
+    Workers claim cases, not timer rows: ``FOR UPDATE SKIP LOCKED`` on the case rows, so two workers
     never take the same case and never wait on each other (PostgreSQL; SQLite has one writer anyway
-    and the version check refuses a stale step).
+    and the version check refuses a stale step). Up to ``batch`` claimed cases are fired in one
+    transaction, each in a savepoint: a case whose step fails rolls back alone and is left for a later
+    sweep, the others commit together. A timer fires once because its row goes in the same commit as
+    the case's new state.
     """
     fired, skipped = 0, set()
     while limit is None or fired < limit:
-        # Candidates from the timer index alone (cost grows with the number due), then claim one case.
+        # Candidates from the timer index alone (cost grows with the number due), then claim the cases.
         due_cases = select(Timer.case_id).where(Timer.due_at <= now)
         if skipped:
             due_cases = due_cases.where(Timer.case_id.not_in(skipped))
-        candidates = set(db.session.scalars(due_cases.order_by(Timer.due_at).limit(50)))
+        candidates = set(db.session.scalars(due_cases.order_by(Timer.due_at).limit(max(50, batch * 2))))
         if not candidates:
             break
-        case = db.session.scalar(
-            select(Case).where(Case.id.in_(candidates)).order_by(Case.id).limit(1).with_for_update(skip_locked=True)
-        )
-        if case is None:  # all of them are being fired by another worker
+        claimed = db.session.scalars(
+            select(Case).where(Case.id.in_(candidates)).order_by(Case.id).limit(batch).with_for_update(skip_locked=True)
+        ).all()
+        if not claimed:  # all of them are being fired by another worker
             skipped.update(candidates)
             db.session.rollback()
             continue
-        case_id = case.id
         try:
-            count = _fire_case(settings, case, now)
-        except (Conflict, ProcessError):
-            db.session.rollback()
-            count = 0  # another worker had it, or its diagram failed: leave it for a later sweep
-        if count == 0:
-            skipped.add(case_id)
-        fired += count
+            for case in claimed:
+                case_id = case.id
+                savepoint = db.session.begin_nested()
+                try:
+                    count = _fire_case(settings, case, now)
+                    savepoint.commit()
+                except (Conflict, ProcessError, StaleDataError, IntegrityError):
+                    # another worker had it, or its diagram failed: leave it for a later sweep
+                    savepoint.rollback()
+                    count = 0
+                except Exception:
+                    savepoint.rollback()
+                    raise  # the cases fired before this one in the batch are still committed (below)
+                if count == 0:
+                    skipped.add(case_id)
+                fired += count
+        finally:
+            db.session.commit()
     db.session.rollback()
     return fired
 
 
 def _fire_case(settings: Settings, case: Case, now: datetime) -> int:
+    """Fire a locked case's due timers and write (not commit) the step; return how many fired."""
     due = db.session.scalars(select(Timer).where(Timer.case_id == case.id, Timer.due_at <= now)).all()
     if not due:
-        db.session.rollback()
         return 0
     route = processes.route_of(settings, case)
     with clock.at(now):
         workflow = route.restore(case.state)
         step = _engine_step(lambda: engine.fire_timers(workflow), "timer")
-        still = {t.task_id for t in engine.waiting_timers(workflow) if t.due <= now}
+        waiting = engine.waiting_timers(workflow)
+        still = {t.task_id for t in waiting if t.due <= now}
         fired = [t for t in due if t.task_id not in still]
         if not fired:  # the timer table disagreed with the workflow: correct the table, record no step
-            _rebuild_timers(case, workflow)
-            db.session.commit()
+            _rebuild_timers(case, workflow, waiting)
             return 0
         names = ", ".join(sorted({t.name for t in fired}))
-        _save(case, workflow, route, step, Actor("timer", frozenset()), "timer", names, None)
+        _write(case, workflow, route, step, Actor("timer", frozenset()), "timer", names, None, waiting)
+        db.session.flush()
     return len(fired)
 
 
@@ -238,7 +253,7 @@ def _save(case, workflow, route, step, actor: Actor, kind, name, task_id) -> Non
         raise
 
 
-def _write(case, workflow, route, step, actor: Actor, kind, name, task_id) -> None:
+def _write(case, workflow, route, step, actor: Actor, kind, name, task_id, timers=None) -> None:
     before = case.data or {}
     changes = {k: v for k, v in step.changes.items() if before.get(k) != v}
     case.data = {**before, **step.changes}
@@ -249,7 +264,7 @@ def _write(case, workflow, route, step, actor: Actor, kind, name, task_id) -> No
     terms = deadlines.compute(case.data, route.gemeente)
     _rebuild_deadlines(case, terms)
     _rebuild_tasks(case, workflow, route.definition, terms, actor, task_id)
-    _rebuild_timers(case, workflow)
+    _rebuild_timers(case, workflow, timers)
     waits.rebuild_waits(case, workflow)
     audit = AuditEvent(
         case_id=case.id, actor=actor.username, kind=kind, name=name, task_id=task_id,
@@ -298,9 +313,10 @@ def _rebuild_tasks(case, workflow, definition, terms, actor: Actor, completed_id
                             due=due_by_term.get(term), signaal=data.get(f"{term}_signaal") if term else None))
 
 
-def _rebuild_timers(case, workflow) -> None:
+def _rebuild_timers(case, workflow, timers=None) -> None:
+    """Replace the case's timer rows; ``timers`` are the workflow's waiting timers when the caller has them already."""
     db.session.execute(delete(Timer).where(Timer.case_id == case.id))
-    for timer in engine.waiting_timers(workflow):
+    for timer in engine.waiting_timers(workflow) if timers is None else timers:
         db.session.add(Timer(case_id=case.id, task_id=timer.task_id, name=timer.bpmn_id, due_at=timer.due))
 
 
