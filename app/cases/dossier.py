@@ -8,12 +8,13 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from .. import engine, forms, letters, processes
+from .. import engine, forms, processes
 from ..access.service import case_log, mask_bsn
 from ..auth.service import CASEWORKERS, Actor
 from ..config import Settings
 from ..engine import clock
 from ..errors import NotFound
+from ..letters import archive, handwritten
 from . import queries
 from .service import get_case
 
@@ -66,22 +67,35 @@ def dossier(settings: Settings, case_id, actor: Actor) -> dict:
         "open_tasks": open_tasks,
         "wacht_op": [_event_title(route, name) for name in detail["waiting_for_events"]],
         "tijdlijn": [_event(route, names, e, choices) for e in detail["history"]],
-        "documenten": [{"id": d["id"], "kind": d["kind"], "titel": d["title"], "datum": _moment(d["created_at"])}
-                       for d in letters.documents_of(case.id)],
+        "documenten": documents(archive.listing(case.id)),
         "proces": _progress(route, workflow),
         "inwonerlink": "klantmanager" in actor.roles and any(t["name"] == INWONERLINK_TASK for t in open_tasks),
         "inzage": "teamleider" in actor.roles,
+        "brieven_schrijven": handwritten.may_write(actor),
     }
+
+
+def documents(listing: list[dict]) -> list[dict]:
+    """A case's letters as the dossier and the task page list them: what corrects what, in words and dates."""
+    by_id = {d["id"]: d for d in listing}
+    shown = []
+    for d in listing:
+        newer, older = by_id.get(d["replaced_by"]), by_id.get(d["corrects_id"])
+        shown.append({
+            "id": d["id"], "kind": d["kind"], "titel": d["title"], "datum": _moment(d["created_at"]),
+            "door": d["created_by"] if d["kind"] in (handwritten.LETTER, handwritten.CORRECTION) else None,
+            "vervangen_door": {"id": newer["id"], "titel": newer["title"], "datum": _moment(newer["created_at"])}
+            if newer else None,
+            "vervangt": {"id": older["id"], "titel": older["title"], "datum": _moment(older["created_at"])}
+            if older else None,
+        })
+    return shown
 
 
 def document(case_id, document_id, actor: Actor):
     """One letter of a case, for a caseworker (the letter holds personal data, like the dossier)."""
     _require_caseworker(actor)
-    case = get_case(case_id)
-    found = letters.document_of(case.id, int(document_id))
-    if found is None:
-        raise NotFound(f"document {document_id} bestaat niet bij zaak {case.id}")
-    return found
+    return archive.document(case_id, document_id, actor)
 
 
 def diagram_progress(settings: Settings, case_id, actor: Actor) -> dict:
@@ -170,6 +184,9 @@ def _event(route, names: dict, event: dict, choices: dict[str, dict]) -> dict:
         what = f"Verplaatst naar een nieuwere procesversie ({name})"
     elif kind == "inwonerlink":
         what, labels = "Persoonlijke link voor de inwoner gemaakt", {"geldig_tot": "Geldig tot"}
+    elif kind == handwritten.AUDIT_KIND:
+        what = "Correctie van een brief verstuurd" if name == handwritten.CORRECTION else "Brief geschreven"
+        labels = {"onderwerp": "Onderwerp", "corrigeert": "Vervangt document"}
     else:
         what = f"{kind}: {name}"
     return {

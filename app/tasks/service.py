@@ -11,10 +11,12 @@ from sqlalchemy import select
 
 from .. import forms, processes
 from ..auth.service import Actor
+from ..cases import dossier
 from ..cases import service as cases
 from ..config import Settings
 from ..db import db, utcnow
 from ..engine import clock
+from ..letters import archive
 from ..errors import AppError, Conflict, Forbidden, InvalidInput, NotFound
 from ..models import AuditEvent, Case, Task, TaskDraft
 
@@ -46,7 +48,7 @@ def task_page(settings: Settings, task_id: str, actor: Actor) -> dict:
             "answers": draft.answers or {}, "saved_by": draft.saved_by, "saved_at": _local(draft.saved_at),
         },
         "given": _given(task, schema) if closed else [],
-        "case": case_context(settings, case, route, bsn_nodig=bool(schema.get("x-bsn-nodig"))),
+        "case": case_context(settings, case, route, bsn_nodig=bool(schema.get("x-bsn-nodig")), actor=actor),
     }
 
 
@@ -108,8 +110,11 @@ def _require_doer(task: Task, actor: Actor) -> None:
         raise Forbidden(f"uw rol mag de taak '{task.title}' ({task.lane}) niet uitvoeren")
 
 
-def case_context(settings: Settings, case: Case, route, bsn_nodig: bool) -> dict:
-    """The case beside a form: resident, hulpvraag, earlier answers by form, persoonlijk plan, documents."""
+def case_context(settings: Settings, case: Case, route, bsn_nodig: bool, actor: Actor) -> dict:
+    """The case beside a form: resident, hulpvraag, earlier answers by form, persoonlijk plan, documents.
+
+    The documents are listed as the dossier lists them, for a reader the dossier's rules allow (``letters.archive``).
+    """
     data = case.data or {}
     plan = data.get("persoonlijk_plan_ontvangen")
     return {
@@ -123,7 +128,7 @@ def case_context(settings: Settings, case: Case, route, bsn_nodig: bool) -> dict
         "antwoorden": earlier_answers(case, route),
         "persoonlijk_plan": {"ontvangen_op": _show({"format": "date"}, plan.get("ontvangen_op")),
                              "plan": plan.get("plan")} if isinstance(plan, dict) else None,
-        "documenten": [],  # letters and documents come with issue 6
+        "documenten": dossier.documents(archive.documents(case.id, actor)),
     }
 
 

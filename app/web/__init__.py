@@ -7,3 +7,4 @@ from . import routes  # noqa: E402,F401
 from . import taken  # noqa: E402,F401
 from . import meldingen  # noqa: E402,F401
 from . import dossier  # noqa: E402,F401
+from . import brieven  # noqa: E402,F401

@@ -55,7 +55,7 @@ def test_the_form_has_labels_help_and_marks_what_is_required(client, staff, sett
     case_bsn = demo_bsns(1)[0]
     assert case_bsn not in page and f"*****{case_bsn[-4:]}" in page
     assert "J. de Vries" in page and "Ik kan mijn huis niet meer schoonhouden." in page
-    assert "<dt>Kanaal</dt><dd>Telefonisch</dd>" in page and "Nog geen documenten." in page
+    assert "<dt>Kanaal</dt><dd>Telefonisch</dd>" in page and "Ontvangstbevestiging van uw melding" in page
     # and the view is in the access log
     log = db.session.scalars(select(AccessLog).where(AccessLog.case_id == case_id)).all()
     assert [(r.actor, r.kind, r.what, r.path) for r in log] == [("km", "inzage", "taak gesprek_plannen", f"/taken/{task_id}")]
