@@ -17,6 +17,7 @@ from .config import Gemeente
 from .db import db
 from .engine.helpers import make_helpers
 from .errors import InvalidInput, NotFound
+from .letters.service import KINDS
 from .models import ProcessVersion
 
 _definitions: dict[str, engine.Definition] = {}
@@ -73,7 +74,7 @@ def find_problems(gemeente: Gemeente, files: dict[str, bytes]) -> tuple[engine.D
         definition = engine.load(files, lanes=lanes(gemeente), form_exists=lambda name: forms.exists(gemeente.form_dirs, name))
     except engine.DefinitionError as error:
         return None, list(error.problems)
-    problems = []
+    problems = _unknown_letters(definition)
     for message in definition.messages:
         if not forms.exists(gemeente.form_dirs, f"events/{message}.json"):
             problems.append(engine.Problem("", message, f"gebeurtenis heeft geen formulier events/{message}.json"))
@@ -84,6 +85,18 @@ def find_problems(gemeente: Gemeente, files: dict[str, bytes]) -> tuple[engine.D
             except engine.ExpressionError as error:
                 problems.append(engine.Problem(f"events/{message}.json", "x-voorwaarden", str(error)))
     return definition, problems
+
+
+def _unknown_letters(definition: engine.Definition) -> list[engine.Problem]:
+    """Every element whose property ``brief`` names a letter the app does not make (it would send nothing)."""
+    file_of = {}
+    for process_spec in [definition.spec, *definition.subprocess_specs.values()]:
+        for task_spec in process_spec.task_specs.values():
+            if task_spec.bpmn_id in definition.letters:
+                file_of[task_spec.bpmn_id] = process_spec.file or process_spec.name
+    return [engine.Problem(file_of.get(element, ""), element,
+                           f"brief {brief!r} bestaat niet; bekende brieven: {', '.join(sorted(KINDS))}")
+            for element, brief in sorted(definition.letters.items()) if brief not in KINDS]
 
 
 def lanes(gemeente: Gemeente) -> list[str]:

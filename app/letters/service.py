@@ -94,7 +94,38 @@ LETTERS = {
         # beschikking date still gets the letter, with the terms in weeks only.
         ("naam", "adres", "bezwaar_ingediend_op", "vandaag"),
     ),
+    # Alkmaar (seed 000). Stap 4: the overzicht of the keukentafelgesprek with the advies; the resident decides whether
+    # to agree and whether to apply. The gesprek's answers (wat goed gaat, wat minder lukt, ...) are optional there.
+    "advies": Letter(
+        "advies", "Overzicht van uw gesprek en ons advies", "advies.html",
+        ("naam", "adres", "samenvatting", "voorstel", "advies_soort", "verslag_opgesteld_op"),
+    ),
+    # Alkmaar: the eigen netwerk or an organisation solved it and the resident withdrew the melding (receipt and
+    # withdrawal in one letter); verwezen_naar is optional.
+    "melding_ingetrokken": Letter(
+        "melding_ingetrokken", "Uw melding is ingetrokken", "melding_ingetrokken.html",
+        ("naam", "adres", "ontvangen_op", "hulpvraag", "oplossing", "melding_ingetrokken_op"),
+    ),
+    # Alkmaar (seed 000, stap 7): the 4 to 8 weeks' wait for zorg in natura, as dates from the toewijzing.
+    "wachttijd": Letter(
+        "wachttijd", "Wanneer uw hulp begint", "wachttijd.html",
+        ("naam", "adres", "zorgaanbieder", "toewijzing_verzonden_op", "wachttijd_vanaf", "wachttijd_tot"),
+    ),
+    # Almere (seed 002): the vervolggesprek on the Stadhuis about pgb-vaardigheid; vervolggesprek_tijd is optional.
+    "uitnodiging_vervolggesprek": Letter(
+        "uitnodiging_vervolggesprek", "Uitnodiging voor een vervolggesprek over uw pgb", "uitnodiging_vervolggesprek.html",
+        ("naam", "adres", "vervolggesprek_datum", "uitnodiging_verzonden_op"),
+    ),
+    # Almere (seed 002): the resident uses the Wlz, so the Wlz pays; the written outcome of the onderzoek (Wmo 2.3.2
+    # lid 8, 2.3.5 lid 6). The gesprek's other answers are optional then.
+    "verwijzing_wlz": Letter(
+        "verwijzing_wlz", "Uw hulp komt uit de Wet langdurige zorg (Wlz)", "verwijzing_wlz.html",
+        ("naam", "adres", "gesprek_gevoerd_op", "verslag_opgesteld_op"),
+    ),
 }
+
+# What a diagram's ``brief`` may name: a letter above, or "beschikking", which letter_for picks by the besluit.
+KINDS = frozenset(LETTERS) | {"beschikking"}
 
 
 def letter_for(brief: str | None, data: dict) -> Letter | None:
@@ -168,6 +199,8 @@ def _context(case, route, terms) -> dict:
         "persoonlijk_plan_uiterlijk": due.get("persoonlijk_plan"),
         "bezwaar_uiterlijk": due.get("bezwaartermijn"),
         "beslistermijn_uiterlijk": due.get("beslistermijn"),  # with a verdaging: the new last day
+        "onderzoek_uiterlijk": due.get("onderzoek"),  # None when there is no onderzoek (melding at once the aanvraag)
+        "onderzoek_duur": _duur(gemeente, "onderzoek"),
         "verdaging_reden": (data.get("verdaging") or {}).get("reden"),
         # Awb 7:10: the beslissing op bezwaar within 6 weeks, 12 with an adviescommissie, after the bezwaartermijn ends
         "bezwaar_beslissing_uiterlijk": _weken_na(due.get("bezwaartermijn"), "6 weken", gemeente),

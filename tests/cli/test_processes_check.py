@@ -84,3 +84,21 @@ def test_unknown_gemeente_is_a_clear_error(tmp_path):
     env = _install(tmp_path)
     result = wmo(tmp_path, "processes", "check", "--gemeente", "nergens", env=env)
     assert result.returncode != 0 and "nergens" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_a_brief_naming_no_known_letter_is_a_problem(tmp_path):
+    """A process owner who mistypes a letter's name would get a step that sends nothing: the check names it."""
+    env = _install(tmp_path, '[gemeenten.briefstad]\nnaam = "Briefstad"\n')
+    folder = tmp_path / "processes" / "briefstad"
+    folder.mkdir()
+    text = ONDERZOEK.read_text()
+    assert 'name="brief" value="verslag"' in text
+    (folder / "wmo_onderzoek.bpmn").write_text(text.replace('name="brief" value="verslag"', 'name="brief" value="verslagg"'))
+
+    result = wmo(tmp_path, "processes", "check", "--gemeente", "briefstad", env=env)
+
+    assert result.returncode == 1, result.stdout + result.stderr
+    lines = result.stderr.splitlines()
+    assert any(l.startswith("processes/briefstad/wmo_onderzoek.bpmn: verslag_opstellen: ")
+               and "brief 'verslagg' bestaat niet" in l and "verslag" in l for l in lines), lines
+    assert "routes in orde" not in result.stdout
