@@ -14,6 +14,7 @@ from app.engine import clock
 from app.letters import LETTERS, Letter, LetterError
 from app.models import AuditEvent, Case, Document
 from tests.cases.test_paths import BEOORDELEN, MELDING, aanvraag, toekennen
+from tests.processes.test_zwartewaterland import designated  # noqa: F401 (a fixture: Zwartewaterland with hulpmiddel designated)
 
 NOV_20 = datetime(2026, 11, 20, 12, tzinfo=clock.AMSTERDAM)
 
@@ -139,6 +140,24 @@ def test_without_a_persoonlijk_plan_term_the_letter_leaves_that_paragraph_out():
                "ontvangstbevestiging_verzonden_op": "2026-11-02", "persoonlijk_plan_uiterlijk": None}
     html = render.render_html("base", "ontvangstbevestiging.html", context)
     assert "persoonlijk plan" not in html and "Cliëntondersteuning is gratis" in html
+    assert "6 weken" not in html  # no onderzoek term either: the letter promises none
+
+
+def test_a_melding_that_is_at_once_the_aanvraag_promises_no_onderzoek_but_the_besluit(designated):
+    """Zwartewaterland (seed 001): for a designated kind of hulp the melding is the aanvraag, without onderzoek or gesprek."""
+    case_id = create_case(designated, "999990019", MELDING, aanvraag_bij_melding=True, soort_hulp="hulpmiddel",
+                          leveringsvorm="zin")
+    [letter] = documents(case_id)
+    text = pdf_text(letter)
+    assert "Gemeente Zwartewaterland, Centrale Toegang" in text
+    assert "6 weken" not in text and "onderzoek duurt" not in text and "persoonlijk plan" not in text
+    assert "een onderzoek en een gesprek niet nodig" in text and "Uw melding is daarom ook uw aanvraag" in text
+    assert "binnen 2 weken: uiterlijk op 16 november 2026" in text and "beschikking" in text
+
+
+def test_the_ontvangstbevestiging_names_the_last_day_of_the_onderzoek(settings):
+    [letter] = documents(new_case(settings))
+    assert "Het onderzoek duurt niet langer dan 6 weken: het is uiterlijk op 14 december 2026 klaar." in pdf_text(letter)
 
 
 def test_a_gemeente_letter_carries_its_own_letterhead(sqlite_url, monkeypatch):
