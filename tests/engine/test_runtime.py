@@ -5,6 +5,7 @@ import pytest
 
 from app import engine
 from app.engine import clock
+from app.engine.serializer import as_json
 
 from .conftest import NOV_2
 
@@ -85,5 +86,16 @@ def test_clock_refuses_naive_instants():
 def test_stored_state_has_no_spec(mini, script_engine):
     workflow, _ = _start(mini, script_engine)
     state = engine.dumps(workflow)
-    assert '"spec"' not in state and "gesprek_plannen" not in state.split('"tasks"')[0]
+    text = as_json(state)
+    assert '"spec"' not in text and "gesprek_plannen" not in text.split('"tasks"')[0]
     assert len(state) < 20_000
+
+
+def test_stored_state_is_compressed_and_plain_json_state_still_restores(mini, script_engine):
+    workflow, _ = _start(mini, script_engine)
+    state = engine.dumps(workflow)
+    assert state.startswith("z:") and len(state) < len(as_json(state)) / 3
+    plain = as_json(state)  # what cases stored before compression
+    restored = engine.restore(mini, script_engine, plain)
+    assert [t.bpmn_id for t in engine.ready_tasks(restored)] == [t.bpmn_id for t in engine.ready_tasks(workflow)]
+    assert as_json(engine.dumps(restored)) == plain
