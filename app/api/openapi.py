@@ -23,6 +23,14 @@ def _path_param(name: str, schema: dict) -> dict:
 _CASE = {"$ref": "#/components/schemas/Case"}
 _TASK = {"$ref": "#/components/schemas/Task"}
 _ANY_OBJECT = {"type": "object", "additionalProperties": True}
+_DOCUMENT = {"$ref": "#/components/schemas/Document"}
+
+
+def _file(mimetype: str, what: str, *errors: str) -> dict:
+    """The responses of a call that returns a stored letter as a file; errors in the JSON shape."""
+    responses = _responses("200", {}, *errors)
+    responses["200"] = {"description": what, "content": {mimetype: {"schema": {"type": "string", "format": "binary"}}}}
+    return responses
 
 
 def document() -> dict:
@@ -54,6 +62,32 @@ def document() -> dict:
                 "parameters": [_path_param("case_id", {"type": "integer"}), _path_param("name", {"type": "string"})],
                 "requestBody": {"required": False, "content": {"application/json": {"schema": _ANY_OBJECT}}},
                 "responses": _responses("200", _CASE, "400", "403", "404", "409", "422", "500"),
+            }},
+            "/api/v1/cases/{case_id}/documents": {
+                "get": {
+                    "summary": "De brieven van een zaak, oudste eerst (zonder inhoud); elke keer gelogd als inzage",
+                    "parameters": [_path_param("case_id", {"type": "integer"})],
+                    "responses": _responses("200", {"type": "object", "required": ["documents"], "properties": {
+                        "documents": {"type": "array", "items": _DOCUMENT}}}, "403", "404"),
+                },
+                "post": {
+                    "summary": "Een brief met de hand schrijven (klantmanager of beslisser), of met corrigeert een "
+                               "correctie van een bewaarde brief sturen: een nieuwe brief; de oude blijft zoals hij was",
+                    "parameters": [_path_param("case_id", {"type": "integer"})],
+                    "requestBody": {"required": True, "content": {"application/json": {
+                        "schema": {"$ref": "#/components/schemas/HandwrittenLetter"}}}},
+                    "responses": _responses("201", _DOCUMENT, "400", "403", "404", "409", "422"),
+                },
+            },
+            "/api/v1/cases/{case_id}/documents/{document_id}.pdf": {"get": {
+                "summary": "Een brief van de zaak als PDF, zoals hij is bewaard",
+                "parameters": [_path_param("case_id", {"type": "integer"}), _path_param("document_id", {"type": "integer"})],
+                "responses": _file("application/pdf", "De PDF", "403", "404"),
+            }},
+            "/api/v1/cases/{case_id}/documents/{document_id}.html": {"get": {
+                "summary": "Een brief van de zaak als HTML, zoals hij is bewaard",
+                "parameters": [_path_param("case_id", {"type": "integer"}), _path_param("document_id", {"type": "integer"})],
+                "responses": _file("text/html", "De HTML", "403", "404"),
             }},
             "/api/v1/tasks": {"get": {
                 "summary": "Open gebruikerstaken, op vervaldatum",
@@ -103,6 +137,20 @@ def document() -> dict:
                     "signaal": {"type": ["string", "null"], "enum": ["nadert", "verstreken", None],
                                 "description": "De termijn van de taak nadert of is verstreken"},
                     "claimed_by": {"type": ["string", "null"]}}},
+                "Document": {"type": "object", "required": ["id", "kind", "title", "created_at", "corrects_id", "replaced_by", "html", "pdf"],
+                             "properties": {
+                    "id": {"type": "integer"},
+                    "kind": {"type": "string", "description": "De brief, bv. ontvangstbevestiging; brief of correctie als hij met de hand is geschreven"},
+                    "title": {"type": "string"}, "created_at": {"type": "string", "format": "date-time"},
+                    "created_by": {"type": "string"},
+                    "corrects_id": {"type": ["integer", "null"], "description": "De brief die deze vervangt"},
+                    "replaced_by": {"type": ["integer", "null"], "description": "De brief die deze heeft vervangen"},
+                    "html": {"type": "string", "description": "Pad van de HTML"}, "pdf": {"type": "string", "description": "Pad van de PDF"}}},
+                "HandwrittenLetter": {"type": "object", "required": ["onderwerp", "tekst"], "additionalProperties": False, "properties": {
+                    "onderwerp": {"type": "string", "minLength": 1, "maxLength": 200},
+                    "tekst": {"type": "string", "minLength": 1, "maxLength": 20000,
+                              "description": "Gewone tekst; een lege regel begint een nieuwe alinea"},
+                    "corrigeert": {"type": "integer", "description": "De brief van deze zaak die deze brief vervangt"}}},
                 "Deadline": {"type": "object", "required": ["name", "due", "status"], "properties": {
                     "name": {"type": "string"}, "start": {"type": "string", "format": "date"},
                     "due": {"type": "string", "format": "date"},

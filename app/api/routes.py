@@ -1,12 +1,13 @@
 """Thin routes: parse the request, call one service, return JSON."""
 from __future__ import annotations
 
-from flask import current_app, g, jsonify, request
+from flask import Response, current_app, g, jsonify, request, url_for
 
 from ..access.service import record_view
 from ..auth.service import actor_for_token
 from ..cases import queries, service
 from ..errors import BadRequest, InvalidInput
+from ..letters import archive, handwritten
 from . import bp
 from .openapi import document
 
@@ -105,3 +106,45 @@ def get_task(task_id):
 def complete_task(task_id):
     case = service.complete_task(_settings(), task_id, _json_body(), g.actor)
     return jsonify(queries.case_detail(_settings(), case, g.actor))
+
+
+@bp.get("/cases/<case_id>/documents")
+def list_documents(case_id):
+    case = service.get_case(case_id)
+    found = archive.documents(case.id, g.actor)
+    record_view(g.actor, case.id, "api documenten", request.path)
+    return jsonify({"documents": [_document(case.id, d) for d in found]})
+
+
+@bp.post("/cases/<case_id>/documents")
+def write_document(case_id):
+    body = _json_body()
+    made = handwritten.write(_settings(), service.get_case(case_id).id, body, g.actor, corrects=body.get("corrigeert"))
+    [listed] = [d for d in archive.listing(made.case_id) if d["id"] == made.id]
+    return jsonify(_document(made.case_id, listed)), 201
+
+
+@bp.get("/cases/<case_id>/documents/<int:document_id>.pdf")
+def document_pdf(case_id, document_id):
+    found = archive.document(case_id, document_id, g.actor)
+    response = Response(found.pdf, mimetype="application/pdf")
+    response.headers["Content-Disposition"] = f'attachment; filename="zaak-{found.case_id}-{found.kind}-{found.id}.pdf"'
+    record_view(g.actor, found.case_id, f"api document {found.kind}", request.path)
+    return response
+
+
+@bp.get("/cases/<case_id>/documents/<int:document_id>.html")
+def document_html(case_id, document_id):
+    found = archive.document(case_id, document_id, g.actor)
+    response = Response(found.html, mimetype="text/html")
+    record_view(g.actor, found.case_id, f"api document {found.kind}", request.path)
+    return response
+
+
+def _document(case_id: int, d: dict) -> dict:
+    return {
+        "id": d["id"], "kind": d["kind"], "title": d["title"], "created_at": d["created_at"].isoformat(),
+        "created_by": d["created_by"], "corrects_id": d["corrects_id"], "replaced_by": d["replaced_by"],
+        "html": url_for("api.document_html", case_id=case_id, document_id=d["id"]),
+        "pdf": url_for("api.document_pdf", case_id=case_id, document_id=d["id"]),
+    }

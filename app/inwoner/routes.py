@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import logging
 
-from flask import current_app, flash, g, redirect, render_template, request, url_for
+from flask import Response, current_app, flash, g, redirect, render_template, request, url_for
 from werkzeug.exceptions import HTTPException
 
 from ..access.service import record_refusal, record_view
@@ -11,6 +11,7 @@ from ..cases.service import get_case
 from ..db import db
 from ..engine import clock
 from ..errors import DATABASE_DOWN, RETRY_AFTER, AppError, Forbidden, InvalidInput, database_down, rollback_quietly
+from ..letters import archive
 from ..models import Task
 from ..web.security import check_csrf, login_required
 from . import bp, link_bp, links, service, texts
@@ -76,6 +77,25 @@ def plan(token):
     return redirect(url_for("inwoner.page", token=token))
 
 
+@bp.get("/<token>/brieven/<int:document_id>.html")
+def letter_html(token, document_id):
+    actor = service.open_link(_settings(), token)
+    found = service.letter(actor, document_id)
+    response = Response(found.html, mimetype="text/html")  # the letter as stored; the CSP of every page stays
+    record_view(actor, actor.case_id, f"document {found.kind}", _path())
+    return response
+
+
+@bp.get("/<token>/brieven/<int:document_id>.pdf")
+def letter_pdf(token, document_id):
+    actor = service.open_link(_settings(), token)
+    found = service.letter(actor, document_id)
+    response = Response(found.pdf, mimetype="application/pdf")
+    response.headers["Content-Disposition"] = f'attachment; filename="brief-{found.id}.pdf"'
+    record_view(actor, actor.case_id, f"document {found.kind}", _path())
+    return response
+
+
 def _render(actor, fouten=None, status=200):
     view = service.page(_settings(), actor)
     body = render_template("inwoner/pagina.html", p=view, token=request.view_args["token"], fouten=fouten or {},
@@ -122,6 +142,11 @@ def _log_refusal(error: Forbidden) -> None:
         task = db.session.get(Task, str(task_id))
         if task is not None:
             case_id = task.case_id
+    document_id = (request.view_args or {}).get("document_id")
+    if document_id is not None:  # a letter of another case: that case's log shows the try
+        document = archive.find(document_id)
+        if document is not None:
+            case_id = document.case_id
     try:
         linked = links.verify(_settings(), request.view_args.get("token", ""))
         case_id = case_id or linked

@@ -17,6 +17,7 @@ from ..config import Settings
 from ..db import db
 from ..engine import clock
 from ..errors import Conflict, Forbidden, InvalidInput
+from ..letters import archive
 from ..models import AuditEvent, Case, Deadline, ProcessVersion, Task
 from . import links, texts
 
@@ -59,6 +60,17 @@ class Page:
     verslag: list[tuple[str, str]] | None  # (title, text) when the verslag waits for the resident
     sign_task_id: str | None
     plan_tot: str | None  # the last day to hand in a persoonlijk plan, while that is possible
+    brieven: list["Brief"]
+
+
+@dataclass
+class Brief:
+    """One letter of the resident's case, as the page lists it."""
+
+    id: int
+    titel: str
+    datum: str
+    uitleg: str | None  # that it replaces an earlier letter, or was replaced by a newer one
 
 
 def page(settings: Settings, actor: Actor) -> Page:
@@ -81,7 +93,21 @@ def page(settings: Settings, actor: Actor) -> Page:
         verslag=texts.verslag(data) if sign else None,
         sign_task_id=sign.id if sign else None,
         plan_tot=texts.datum(plan.due) if plan else None,
+        brieven=letters(actor),
     )
+
+
+def letters(actor: Actor) -> list[Brief]:
+    """The letters of the resident's own case, newest first, each with its date in words."""
+    found = archive.documents(actor.case_id, actor)
+    day = {d["id"]: texts.datum(d["created_at"].astimezone(clock.AMSTERDAM).date()) for d in found}
+    return [Brief(d["id"], d["title"], day[d["id"]], texts.brief_uitleg(day.get(d["corrects_id"]), day.get(d["replaced_by"])))
+            for d in reversed(found)]
+
+
+def letter(actor: Actor, document_id: int):
+    """One letter of the resident's own case; Forbidden (logged) for any other."""
+    return archive.document(actor.case_id, document_id, actor)
 
 
 def sign_verslag(settings: Settings, actor: Actor, task_id: str, form) -> Case:

@@ -195,6 +195,15 @@ def verslag(data: dict) -> list[tuple[str, str]]:
     return parts
 
 
+def brief_uitleg(vervangt: str | None, vervangen_op: str | None) -> str | None:
+    """What a resident must know about a corrected letter, in a sentence."""
+    if vervangen_op:
+        return f"Deze brief klopte niet. Wij hebben u op {vervangen_op} een nieuwe brief gestuurd. Die geldt nu."
+    if vervangt:
+        return f"Deze brief vervangt onze brief van {vervangt}."
+    return None
+
+
 def datum(day: date | None) -> str:
     """A date as residents read it: 14 december 2026."""
     return f"{day.day} {MAANDEN[day.month - 1]} {day.year}" if day else ""

@@ -15,6 +15,7 @@ from ..errors import Forbidden, NotFound
 from ..models import Document
 
 NOT_YOURS = "Deze brief hoort niet bij uw link."
+MAX_ID = 2**31 - 1  # an INTEGER key on PostgreSQL; a larger id is no letter, not an error
 
 
 def require_reader(actor: Actor, case_id) -> None:
@@ -36,12 +37,21 @@ def document(case_id, document_id, actor: Actor) -> Document:
     """One letter of a case for a reader; NotFound when the case has no such letter (a resident: Forbidden)."""
     require_reader(actor, case_id)
     case = get_case(case_id)
-    found = db.session.get(Document, int(document_id))
+    found = find(document_id)
     if found is None or found.case_id != case.id:
         if actor.is_resident:  # a resident learns nothing about other cases' letters, and the try is logged
             raise Forbidden(NOT_YOURS)
         raise NotFound(f"document {document_id} bestaat niet bij zaak {case.id}")
     return found
+
+
+def find(document_id) -> Document | None:
+    """The letter with that id, of any case; None for an id no letter can have (not a number, out of range)."""
+    try:
+        number = int(document_id)
+    except (TypeError, ValueError):
+        return None
+    return db.session.get(Document, number) if 0 < number <= MAX_ID else None
 
 
 def listing(case_id: int) -> list[dict]:

@@ -26,6 +26,7 @@ from ..db import db
 from ..engine import clock
 from ..errors import Conflict, Forbidden, InvalidInput, NotFound
 from ..models import AuditEvent, Document
+from . import archive
 from .render import render_html, render_pdf
 
 LETTER = "brief"  # the kind of a letter written by hand
@@ -139,7 +140,7 @@ def write(settings: Settings, case_id, payload, actor: Actor, corrects=None) -> 
 def _document(case_id: int, document_id) -> Document:
     if isinstance(document_id, bool) or not isinstance(document_id, int):
         raise InvalidInput("ongeldig document", {"corrigeert": "moet een documentnummer (geheel getal) zijn"})
-    found = db.session.get(Document, document_id)
+    found = archive.find(document_id)
     if found is None or found.case_id != case_id:
         raise NotFound(f"document {document_id} bestaat niet bij zaak {case_id}",
                        {"corrigeert": f"zaak {case_id} heeft geen document {document_id}"})
