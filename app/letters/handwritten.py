@@ -38,6 +38,7 @@ WRITER_LANES = ("klantmanager", "beslisser")
 MAX_ONDERWERP = 200
 MAX_TEKST = 20_000
 FIELDS = ("onderwerp", "tekst")
+CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")  # no NUL (PostgreSQL refuses it) or other control characters; tab and newline are text
 # The form the web page renders (app/web/formulier.py) and the API documents.
 SCHEMA = {
     "type": "object",
@@ -75,11 +76,13 @@ def check(payload) -> dict:
         if value is not None and not isinstance(value, str):
             fields[name] = "moet tekst zijn"
             continue
-        value = (value or "").replace("\r\n", "\n").strip()
+        value = (value or "").replace("\r\n", "\n").replace("\r", "\n").strip()
         if name == "onderwerp":
             value = " ".join(value.split())  # one line
         if not value:
             fields[name] = "is verplicht"
+        elif CONTROL.search(value):
+            fields[name] = "bevat tekens die geen tekst zijn (stuurtekens)"
         elif len(value) > limit:
             fields[name] = f"is te lang (hoogstens {limit} tekens)"
         cleaned[name] = value

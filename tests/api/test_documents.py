@@ -97,6 +97,8 @@ def test_bad_letters_name_the_field_and_store_nothing(client, tokens):
         ({"onderwerp": 3, "tekst": ["a"]}, {"onderwerp": "moet tekst zijn", "tekst": "moet tekst zijn"}),
         ({"onderwerp": "x" * 201, "tekst": "y", "kleur": "rood"},
          {"onderwerp": "is te lang (hoogstens 200 tekens)", "kleur": "is geen veld van dit formulier"}),
+        ({"onderwerp": "Uw\x07 brief", "tekst": "Tekst met \x00 erin"},
+         {"onderwerp": "bevat tekens die geen tekst zijn (stuurtekens)", "tekst": "bevat tekens die geen tekst zijn (stuurtekens)"}),
         ({"onderwerp": "x", "tekst": "y", "corrigeert": "een"}, {"corrigeert": "moet een documentnummer (geheel getal) zijn"}),
         ({"onderwerp": "x", "tekst": "y", "corrigeert": True}, {"corrigeert": "moet een documentnummer (geheel getal) zijn"}),
     ):
