@@ -43,6 +43,13 @@ bench: install
 	$(BIN)/python bench/timers_sweep.py --url "$${WMO_BENCH_POSTGRES:-postgresql+psycopg://postgres@127.0.0.1:5432/test}"
 	$(BIN)/python bench/inbox.py
 	$(BIN)/python bench/inbox.py --url "$${WMO_BENCH_POSTGRES:-postgresql+psycopg://postgres@127.0.0.1:5432/test}"
+	$(BIN)/python bench/step.py
+	$(BIN)/python bench/step.py --url "$${WMO_BENCH_POSTGRES:-postgresql+psycopg://postgres@127.0.0.1:5432/test}"
+	$(BIN)/python bench/tasks.py
+	$(BIN)/python bench/tasks.py --url "$${WMO_BENCH_POSTGRES:-postgresql+psycopg://postgres@127.0.0.1:5432/test}"
+	$(BIN)/python bench/storage.py
+	$(BIN)/python bench/storage.py --url "$${WMO_BENCH_POSTGRES:-postgresql+psycopg://postgres@127.0.0.1:5432/test}"
+	$(BIN)/python bench/load.py --url "$${WMO_BENCH_POSTGRES:-postgresql+psycopg://postgres@127.0.0.1:5432/test}"
 
 clean:
 	rm -rf $(VENV) node_modules instance

@@ -23,7 +23,7 @@ TABLES = ("wmo_case", "task", "timer", "deadline", "wait", "audit_event", "docum
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--url", help="database URL (default: a temporary SQLite file)")
-    parser.add_argument("--cases", type=int, default=10, help="cases per point of the route")
+    parser.add_argument("--cases", type=int, default=6, help="cases per point of the route")
     args = parser.parse_args()
     with database(args.url) as url:
         app = make_app(url)
