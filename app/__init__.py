@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask import Flask
 
-from . import errors, logs
+from . import errors, logs, urls
 from .config import Settings, load_settings
 from .db import db
 
@@ -25,6 +25,7 @@ def create_app(settings: Settings | None = None, start_timers: bool = False) -> 
     app.extensions["wmo"] = settings
     db.init_app(app)
     errors.init_app(app)
+    urls.init_app(app)
     logs.init_app(app)
 
     from .api import bp as api_bp

@@ -188,9 +188,14 @@ def init_app(app) -> None:
     def _http_error(error: HTTPException):
         message = _dutch(error)
         if _wants_html():
-            return _html(message, error.code or 500)
-        response = jsonify({"error": message, "fields": {}})
-        response.status_code = error.code or 500
+            body, status = _html(message, error.code or 500)
+            response = app.make_response((body, status))
+        else:
+            response = jsonify({"error": message, "fields": {}})
+            response.status_code = error.code or 500
+        for name, value in error.get_headers():  # e.g. Allow on a 405, as HTTP requires
+            if name.lower() != "content-type":
+                response.headers[name] = value
         return response
 
     @app.errorhandler(Exception)

@@ -8,6 +8,7 @@ today, or raises InvalidInput naming every bad field in Dutch. A date marked
 from __future__ import annotations
 
 import json
+import re
 from functools import lru_cache
 from pathlib import Path
 
@@ -17,6 +18,7 @@ from .engine import clock
 from .errors import InvalidInput, NotFound
 
 _FORMATS = FormatChecker()
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")  # all but tab, line feed and carriage return
 
 
 @lru_cache(maxsize=512)
@@ -50,7 +52,7 @@ def validate(schema: dict, answers) -> dict:
     for name, prop in schema.get("properties", {}).items():
         if prop.get("x-default-now") and cleaned.get(name) in (None, ""):
             cleaned[name] = clock.today_iso()
-    fields: dict[str, str] = {}
+    fields: dict[str, str] = control_characters(cleaned)
     for error in Draft202012Validator(schema, format_checker=_FORMATS).iter_errors(cleaned):
         for field, reason in _explain(error, schema):
             fields.setdefault(field, reason)
@@ -62,6 +64,27 @@ def validate(schema: dict, answers) -> dict:
     if fields:
         raise InvalidInput("het formulier bevat fouten", fields)
     return cleaned
+
+
+def control_characters(answers) -> dict[str, str]:
+    """Name every field whose text holds a NUL byte or another control character a person does not type."""
+    return dict(_control_characters(answers))
+
+
+def _control_characters(value, path: str = ""):
+    if isinstance(value, str):
+        if _CONTROL.search(value):
+            yield path or "_", "bevat een ongeldig teken (een stuurteken zoals een nul-byte)"
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            name = f"{path}.{key}" if path else str(key)
+            if _CONTROL.search(str(key)):
+                yield (path or "_"), "bevat een veldnaam met een ongeldig teken"
+            else:
+                yield from _control_characters(item, name)
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _control_characters(item, f"{path}.{index}" if path else str(index))
 
 
 def _explain(error, schema) -> list[tuple[str, str]]:

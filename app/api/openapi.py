@@ -1,23 +1,35 @@
 """The OpenAPI 3.1 document of /api/v1 (served at /api/v1/openapi.json)."""
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
+MELDING_FORM = Path(__file__).resolve().parents[2] / "forms" / "base" / "melding.json"
+
 _ERROR = {"$ref": "#/components/schemas/Error"}
 
 
 def _responses(ok_code: str, ok_schema: dict, *errors: str) -> dict:
     texts = {
-        "400": "Ongeldige JSON of te diep genest", "401": "Geen of onbekend token", "403": "Uw rol mag dit niet",
+        "400": "Ongeldige JSON, geen JSON-object of te diep genest", "401": "Geen of onbekend token", "403": "Uw rol mag dit niet",
         "404": "Onbekend", "409": "Niet (meer) mogelijk in deze stand van de zaak",
-        "422": "Veldfouten", "500": "Fout in het procesmodel; niets opgeslagen",
+        "413": "Te groot (hoogstens 1 MB)", "422": "Veldfouten", "500": "Fout in het procesmodel; niets opgeslagen",
     }
     responses = {ok_code: {"description": "OK", "content": {"application/json": {"schema": ok_schema}}}}
-    for code in ("401", *errors):
+    too_large = ("413",) if "400" in errors else ()  # an operation that reads a body refuses one over 1 MB
+    for code in ("401", *errors, *too_large):
         responses[code] = {"description": texts[code], "content": {"application/json": {"schema": _ERROR}}}
     return responses
 
 
 def _path_param(name: str, schema: dict) -> dict:
     return {"name": name, "in": "path", "required": True, "schema": schema}
+
+
+def _melding() -> dict:
+    """The melding as the API checks it: the base form itself (forms/base/melding.json), so the two cannot drift."""
+    form = json.loads(MELDING_FORM.read_text(encoding="utf-8"))
+    return {key: value for key, value in form.items() if key not in ("$schema", "title")}
 
 
 _CASE = {"$ref": "#/components/schemas/Case"}
@@ -119,17 +131,7 @@ def document() -> dict:
             "schemas": {
                 "Error": {"type": "object", "required": ["error", "fields"], "properties": {
                     "error": {"type": "string"}, "fields": {"type": "object", "additionalProperties": {"type": "string"}}}},
-                "Melding": {"type": "object", "required": ["bsn", "naam", "geboortedatum", "adres", "hulpvraag", "kanaal"], "properties": {
-                    "bsn": {"type": "string", "description": "9 cijfers, elfproef"},
-                    "naam": {"type": "string"}, "geboortedatum": {"type": "string", "format": "date"},
-                    "adres": {"type": "object", "required": ["straat", "huisnummer", "postcode", "woonplaats"], "properties": {
-                        "straat": {"type": "string"}, "huisnummer": {"type": "string"}, "postcode": {"type": "string"},
-                        "woonplaats": {"type": "string"}}},
-                    "hulpvraag": {"type": "string"},
-                    "kanaal": {"type": "string", "enum": ["digitaal", "telefonisch", "schriftelijk", "mondeling"]},
-                    "ontvangen_op": {"type": "string", "format": "date", "description": "Standaard vandaag; hiervandaan lopen de termijnen"},
-                    "ingediend_door": {"type": "string", "enum": ["inwoner", "vertegenwoordiger"]},
-                    "vertegenwoordiger": {"type": ["object", "null"]}}},
+                "Melding": _melding(),
                 "Task": {"type": "object", "required": ["id", "name", "title", "case_id", "lane", "due"], "properties": {
                     "id": {"type": "string"}, "name": {"type": "string", "description": "BPMN-id van de taak, bv. gesprek_plannen"},
                     "title": {"type": "string"}, "case_id": {"type": "integer"}, "lane": {"type": ["string", "null"]},

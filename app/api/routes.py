@@ -1,6 +1,8 @@
 """Thin routes: parse the request, call one service, return JSON."""
 from __future__ import annotations
 
+import json
+
 from flask import Response, current_app, g, jsonify, request, url_for
 
 from ..access.service import record_view
@@ -32,11 +34,14 @@ def _json_body() -> dict:
         return {}
     if not request.is_json:
         raise BadRequest("stuur JSON met Content-Type: application/json")
-    body = request.get_json(silent=True)
-    if body is None:
-        raise BadRequest("de body is geen geldige JSON")
+    try:
+        body = json.loads(request.get_data())
+    except RecursionError:  # thousands of levels: the parser gives up before _depth could look
+        raise BadRequest(f"de JSON is dieper genest dan {MAX_DEPTH} niveaus") from None
+    except ValueError:
+        raise BadRequest("de body is geen geldige JSON") from None
     if not isinstance(body, dict):
-        raise InvalidInput("de body moet een JSON-object zijn", {"_": "geen object"})
+        raise BadRequest("de body moet een JSON-object zijn", {"_": "geen object"})
     if _depth(body) > MAX_DEPTH:
         raise BadRequest(f"de JSON is dieper genest dan {MAX_DEPTH} niveaus")
     return body

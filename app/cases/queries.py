@@ -14,6 +14,7 @@ from ..engine import clock
 from ..errors import Forbidden, InvalidInput, NotFound
 from ..models import AuditEvent, Case, Deadline, ProcessVersion, Task
 from . import deadlines, dwangsom
+from .ids import MAX_ID, case_number
 from .service import get_case
 
 MAX_PAGE = 500
@@ -90,12 +91,14 @@ def list_tasks(actor: Actor, role: str | None = None, case_id=None, limit: int =
     fields = {}
     if role is not None and role not in actor.lane_roles:
         fields["role"] = f"onbekende rol; kies uit {', '.join(actor.lane_roles)}"
-    if case_id is not None and not str(case_id).isdigit():
+    if case_id is not None and case_number(case_id) is None:
         fields["case_id"] = "moet een zaaknummer (geheel getal) zijn"
     if not 1 <= limit <= MAX_PAGE:
         fields["limit"] = f"moet tussen 1 en {MAX_PAGE} liggen"
     if offset < 0:
         fields["offset"] = "mag niet negatief zijn"
+    elif offset > MAX_ID:
+        fields["offset"] = f"mag niet groter zijn dan {MAX_ID}"
     if fields:
         raise InvalidInput("ongeldige zoekvraag", fields)
     query = select(Task).where(Task.closed_at.is_(None))

@@ -22,6 +22,7 @@ from ..engine import clock
 from ..errors import Conflict, Forbidden, InvalidInput, NotFound, ProcessError
 from ..models import AuditEvent, Case, Deadline, Task, TaskDraft, Timer
 from . import deadlines, waits
+from .ids import case_number
 
 MELDING_FORM = "melding.json"
 # Resident data stays in the case row; the workflow gets only what the route needs: these fields, and every
@@ -202,10 +203,8 @@ def _fire_case(settings: Settings, case: Case, now: datetime) -> int:
 
 def get_case(case_id) -> Case:
     """Return the case or raise NotFound."""
-    try:
-        case = db.session.get(Case, int(case_id))
-    except (TypeError, ValueError):
-        case = None
+    number = case_number(case_id)
+    case = db.session.get(Case, number) if number is not None else None
     if case is None:
         raise NotFound(f"zaak {case_id} bestaat niet")
     return case

@@ -60,6 +60,9 @@ def save_draft(task_id: str, answers: dict, actor: Actor) -> None:
     _require_doer(task, actor)
     if task.closed_at is not None:
         raise Conflict(f"taak '{task.title}' is niet meer open")
+    bad = forms.control_characters(answers)  # unchecked for completeness, but it must be text a person typed
+    if bad:
+        raise InvalidInput("het concept bevat fouten", bad)
     draft = db.session.get(TaskDraft, task.id) or TaskDraft(task_id=task.id)
     draft.answers, draft.saved_by, draft.saved_at = answers, actor.username, utcnow()
     db.session.add(draft)
