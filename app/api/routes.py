@@ -10,6 +10,7 @@ from ..auth.service import actor_for_token
 from ..cases import queries, service
 from ..errors import BadRequest, InvalidInput
 from ..letters import archive, handwritten
+from ..web.security import letter_csp
 from . import bp
 from .openapi import document
 
@@ -141,7 +142,8 @@ def document_pdf(case_id, document_id):
 @bp.get("/cases/<case_id>/documents/<int:document_id>.html")
 def document_html(case_id, document_id):
     found = archive.document(case_id, document_id, g.actor)
-    response = Response(found.html, mimetype="text/html")
+    response = Response(found.html, mimetype="text/html")  # the letter as stored
+    response.headers["Content-Security-Policy"] = letter_csp(found.html)
     record_view(g.actor, found.case_id, f"api document {found.kind}", request.path)
     return response
 

@@ -13,7 +13,7 @@ from ..engine import clock
 from ..errors import DATABASE_DOWN, RETRY_AFTER, AppError, Forbidden, InvalidInput, database_down, rollback_quietly
 from ..letters import archive
 from ..models import Task
-from ..web.security import check_csrf, login_required
+from ..web.security import check_csrf, letter_csp, login_required
 from . import bp, link_bp, links, service, texts
 
 log = logging.getLogger(__name__)
@@ -81,7 +81,8 @@ def plan(token):
 def letter_html(token, document_id):
     actor = service.open_link(_settings(), token)
     found = service.letter(actor, document_id)
-    response = Response(found.html, mimetype="text/html")  # the letter as stored; the CSP of every page stays
+    response = Response(found.html, mimetype="text/html")  # the letter as stored
+    response.headers["Content-Security-Policy"] = letter_csp(found.html)
     record_view(actor, actor.case_id, f"document {found.kind}", _path())
     return response
 

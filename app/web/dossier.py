@@ -14,7 +14,7 @@ from flask import Response, abort, current_app, g, jsonify, render_template, req
 from ..access.service import record_view
 from ..cases import dossier
 from . import bp
-from .security import login_required
+from .security import letter_csp, login_required
 
 BPMN_JS = Path(__file__).resolve().parents[2] / "node_modules" / "bpmn-js"
 VENDOR_SUFFIXES = (".js", ".css", ".woff", ".woff2", ".ttf", ".eot", ".svg")
@@ -78,9 +78,10 @@ def case_access_log(case_id):
 @bp.get("/zaken/<int:case_id>/documenten/<int:document_id>.html")
 @login_required
 def case_document_html(case_id, document_id):
-    # The stored letter as sent; the app's CSP stays (the letter links /static/brief.css, its inline copy is for the PDF).
+    # The stored letter as sent; the app's CSP, with the hash of the letter's own inline print stylesheet only.
     found = dossier.document(case_id, document_id, g.actor)
-    response = Response(found.html, mimetype="text/html")
+    response = Response(found.html, mimetype="text/html")  # the letter as stored
+    response.headers["Content-Security-Policy"] = letter_csp(found.html)
     record_view(g.actor, case_id, f"document {found.kind}", request.path)
     return response
 

@@ -1,6 +1,9 @@
 """Sessions, CSRF tokens and security headers for the web pages."""
 from __future__ import annotations
 
+import base64
+import hashlib
+import re
 import secrets
 import time
 from functools import wraps
@@ -58,6 +61,18 @@ def login_required(view):
         return view(*args, **kwargs)
 
     return wrapped
+
+
+def letter_csp(html: str) -> str:
+    """The CSP for a stored letter: the app's own, plus the hash of exactly the letter's inline print stylesheet.
+
+    A letter carries its stylesheet inline so the stored copy (and its PDF) stands alone; only that very block
+    may apply, no other inline style and still no script.
+    """
+    hashes = [base64.b64encode(hashlib.sha256(block.encode("utf-8")).digest()).decode()
+              for block in re.findall(r"<style>(.*?)</style>", html, re.S)]
+    allowed = " ".join(f"'sha256-{h}'" for h in hashes)
+    return HEADERS["Content-Security-Policy"] + (f"; style-src 'self' {allowed}" if allowed else "")
 
 
 def add_headers(response):
