@@ -32,6 +32,10 @@ ALLOWED_BUILTINS = {
 }
 ALLOWED_BUILTINS.update({"True": True, "False": False, "None": None})
 
+# A diagram's script must finish: no while loops (refused at deploy), and at most this many steps of
+# for loops and comprehensions, and items in a range, per expression or script. The route needs a few dozen.
+MAX_STEPS = 100_000
+
 _INPLACE = {
     "+=": operator.iadd, "-=": operator.isub, "*=": operator.imul, "/=": operator.itruediv,
     "//=": operator.ifloordiv, "%=": operator.imod,
@@ -39,7 +43,34 @@ _INPLACE = {
 
 
 class ExpressionError(ValueError):
-    """An expression that RestrictedPython refuses to compile."""
+    """An expression that RestrictedPython refuses to compile, or that would not finish."""
+
+
+def _range(*args):
+    numbers = range(*args)
+    if len(numbers) > MAX_STEPS:
+        raise ExpressionError(f"range() van {len(numbers)} getallen; een diagram mag er hoogstens {MAX_STEPS}")
+    return numbers
+
+
+ALLOWED_BUILTINS["range"] = _range
+
+
+def _counted_iter():
+    """An ``_getiter_`` that stops a script after MAX_STEPS steps of all its loops together."""
+    steps = 0
+
+    def getiter(iterable):
+        def counted():
+            nonlocal steps
+            for item in iterable:
+                steps += 1
+                if steps > MAX_STEPS:
+                    raise ExpressionError(f"het script deed meer dan {MAX_STEPS} stappen en is gestopt")
+                yield item
+        return counted()
+
+    return getiter
 
 
 def _inplacevar(op, target, value):
@@ -60,16 +91,23 @@ _GUARDS = {
 }
 
 
-# Besides RestrictedPython's own rules: no imports at all (it would defer them to run time),
-# and no str.format, whose replacement fields reach attributes without the attribute guard.
-_REFUSED_NODES = (ast.Import, ast.ImportFrom, ast.Global, ast.Nonlocal)
+# Besides RestrictedPython's own rules: no imports at all (it would defer them to run time), no while
+# loops (a for loop over a range is counted, a while loop is not), and no str.format, whose replacement fields reach attributes without the attribute guard.
+_REFUSED_NODES = (ast.Import, ast.ImportFrom, ast.Global, ast.Nonlocal, ast.While)
 _REFUSED_ATTRIBUTES = frozenset({"format", "format_map"})
+# Python's own ways out (files, code, frames, the interpreter): not in the allow-list, so unknown at run time anyway,
+# but a diagram that names them is refused at deploy, with the element, rather than failing a case later.
+_REFUSED_NAMES = frozenset({"open", "eval", "exec", "compile", "globals", "locals", "vars", "getattr", "setattr",
+                            "delattr", "input", "breakpoint", "memoryview", "help", "exit", "quit"})
 
 
 def _refuse(tree) -> None:
     for node in ast.walk(tree):
         if isinstance(node, _REFUSED_NODES):
-            raise ExpressionError(f"regel {node.lineno}: {type(node).__name__.lower()} is niet toegestaan in een diagram")
+            what = "een while-lus (die misschien nooit stopt)" if isinstance(node, ast.While) else type(node).__name__.lower()
+            raise ExpressionError(f"regel {node.lineno}: {what} is niet toegestaan in een diagram")
+        if isinstance(node, ast.Name) and node.id in _REFUSED_NAMES:
+            raise ExpressionError(f"regel {node.lineno}: {node.id} is niet toegestaan in een diagram")
         if isinstance(node, ast.Attribute) and node.attr in _REFUSED_ATTRIBUTES:
             raise ExpressionError(f"regel {node.lineno}: .{node.attr}() is niet toegestaan in een diagram")
 
@@ -100,6 +138,7 @@ class RestrictedEnvironment(BasePythonScriptEngineEnvironment):
 
     def _namespace(self, context, external_context):
         namespace = dict(_GUARDS)
+        namespace["_getiter_"] = _counted_iter()  # a fresh budget for each expression or script
         namespace.update(self.globals)
         namespace.update(external_context or {})
         namespace.update(context)
