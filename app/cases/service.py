@@ -7,6 +7,7 @@ A step that fails anywhere stores nothing.
 """
 from __future__ import annotations
 
+import logging
 from datetime import date, datetime
 
 from sqlalchemy import delete, select
@@ -24,6 +25,7 @@ from ..models import AuditEvent, Case, Deadline, Task, TaskDraft, Timer
 from . import deadlines, waits
 from .ids import case_number
 
+log = logging.getLogger(__name__)
 MELDING_FORM = "melding.json"
 # Resident data stays in the case row; the workflow gets only what the route needs: these fields, and every
 # other field a gemeente's melding form adds (forms/<gemeente>/melding.json), absent ones as None.
@@ -198,6 +200,7 @@ def _fire_case(settings: Settings, case: Case, now: datetime) -> int:
         names = ", ".join(sorted({t.name for t in fired}))
         _write(case, workflow, route, step, Actor("timer", frozenset()), "timer", names, None, waiting)
         db.session.flush()
+        log.info("timer fired on case %s: %s", case.id, names, extra={"case_id": case.id, "timers": names})
     return len(fired)
 
 

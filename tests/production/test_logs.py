@@ -1,12 +1,16 @@
 """The logs: one JSON object per line, one line per request and per timer firing, never a BSN or what was typed."""
 import json
 import logging
+from datetime import date
+
 import pytest
 
 from app import create_app
 from app.auth.service import add_user
 from app.config import ConfigError, load_settings
 from app.db import db
+from app.demo import create_case, task, walk
+from timers.ticker import sweep
 
 from ..conftest import ROOT
 
@@ -69,6 +73,19 @@ def test_anything_that_looks_like_a_bsn_is_masked_even_in_a_traceback(json_app, 
     (line,) = _lines(capsys)
     assert line["message"] == "lookup of ********* failed"
     assert "ValueError: bsn ********* onbekend" in line["exception"] and BSN not in line["exception"]
+
+
+def test_a_timer_firing_logs_its_case(json_app, capsys):
+    settings = json_app.extensions["wmo"]
+    case_id = create_case(settings, "999990019", date(2026, 1, 5))
+    walk(settings, case_id, [task("gesprek_plannen", gesprek_nodig=True)], date(2026, 1, 6))
+    db.session.remove()
+    capsys.readouterr()
+    assert sweep(json_app) == 2
+    lines = _lines(capsys)
+    fired = [line for line in lines if line.get("timers")]
+    assert fired and all(line["case_id"] == case_id for line in fired)
+    assert "wacht_op_plan" in " ".join(line["timers"] for line in fired)
 
 
 def test_text_logs_are_lines_for_a_terminal(sqlite_url, monkeypatch, capsys):
