@@ -106,11 +106,13 @@ def fire_timers(workflow: BpmnWorkflow) -> Step:
     def act():
         # SpiffWorkflow fires a timer when due < now; a timer due exactly now is due too.
         with clock.at(clock.now() + timedelta(microseconds=1)):
-            before = {t.id for t in _waiting(workflow)}
+            # The catching events waiting now, from SpiffWorkflow's event manager (no tree walk): only a new one can
+            # hold a timer that is due at once.
+            before = set(workflow.event_manager.tasks)
             for _ in range(50):  # a fired timer may make the next one due at once
                 workflow.refresh_timers()
                 workflow.do_engine_steps()
-                after = {t.id for t in _waiting(workflow)}  # one tree walk per round: it is the next round's "before"
+                after = set(workflow.event_manager.tasks)
                 if after == before:
                     break
                 before = after
