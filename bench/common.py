@@ -102,3 +102,9 @@ def answers_for(settings, case_id: int, name: str, **overrides) -> dict:
 def p50_p95(samples_ms: list[float]) -> tuple[float, float]:
     ordered = sorted(samples_ms)
     return statistics.median(ordered), ordered[max(0, int(round(len(ordered) * 0.95)) - 1)]
+
+
+def conditions() -> str:
+    """How busy the machine was: the figures are only comparable within one run on a shared machine."""
+    one, five, _ = os.getloadavg()
+    return f"load average {one:.1f} (5 min {five:.1f}) on {os.cpu_count()} cores"

@@ -20,7 +20,7 @@ import time
 import urllib.request
 from pathlib import Path
 
-from common import PG_DEFAULT, ROOT, database, make_app
+from common import conditions, PG_DEFAULT, ROOT, database, make_app
 
 BIN = Path(sys.executable).parent
 
@@ -109,7 +109,7 @@ def report(prefix: Path, args, elapsed: float, completed: int, cases: int, lette
     rows = list(csv.DictReader(open(f"{prefix}_stats.csv")))
     failures = list(csv.DictReader(open(f"{prefix}_failures.csv"))) if Path(f"{prefix}_failures.csv").exists() else []
     print(f"\nload on postgresql: 2 gunicorn web workers, 2 timer workers, {args.users} locust users, {args.seconds} s "
-          f"(logs in {logs})")
+          f"({conditions()}; logs in {logs})")
     print("| request | count | failures | per second | p50 ms | p95 ms |")
     print("| --- | --- | --- | --- | --- | --- |")
     for row in rows:

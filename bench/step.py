@@ -17,7 +17,7 @@ from __future__ import annotations
 import argparse
 import time
 
-from common import answers_for, backend, case_at_gesprek_voeren, database, make_app, open_task, p50_p95
+from common import conditions, answers_for, backend, case_at_gesprek_voeren, database, make_app, open_task, p50_p95
 
 
 def main() -> None:
@@ -111,7 +111,7 @@ def run(app, url: str, args) -> None:
     l50, l95 = p50_p95(layer)
     s50, s95 = p50_p95(steps)
     w50, w95 = p50_p95(with_letter)
-    print(f"\nuser step benchmark on {name} (gesprek_voeren; p50 / p95 in ms)")
+    print(f"\nuser step benchmark on {name} (gesprek_voeren; p50 / p95 in ms; {conditions()})")
     print("| what | p50 | p95 | ratio to raw (p50) | samples |")
     print("| --- | --- | --- | --- | --- |")
     print(f"| raw SpiffWorkflow step (in memory) | {r50:.2f} | {r95:.2f} | 1.0x | {len(raw)} |")

@@ -99,6 +99,7 @@ def run(app, url: str, per_point: int) -> None:
     from app.db import db
     from app.demo import _scenarios, _spread, create_case, demo_bsns, walk
     from app.engine import clock
+    from app.engine.serializer import as_json
     from app.models import Case, ProcessVersion
 
     settings = app.extensions["wmo"]
@@ -123,8 +124,9 @@ def run(app, url: str, per_point: int) -> None:
         per_case = [case_bytes(db, case_id) for case_id in ids]
         keys = sorted({k for sizes in per_case for k in sizes})
         mean = {k: sum(s.get(k, 0) for s in per_case) / len(per_case) for k in keys}
-        states = [json.loads(db.session.get(Case, case_id).state) for case_id in ids]
-        has_spec = any("spec" in s or "subprocess_specs" in s for s in states)
+        texts = [as_json(db.session.get(Case, case_id).state) for case_id in ids]
+        has_spec = any("spec" in s or "subprocess_specs" in s for s in map(json.loads, texts))
+        mean["state_json"] = sum(len(t.encode()) for t in texts) / len(texts)
         rows.append((point, mean, grown, has_spec))
         db.session.rollback()
     versions = db.session.scalar(sa.select(sa.func.count()).select_from(ProcessVersion))
@@ -136,10 +138,12 @@ def run(app, url: str, per_point: int) -> None:
           "deadlines, waits | letters (HTML + PDF) | database growth per case (with indexes) | spec in the state? |")
     print("| --- |" + " --- |" * 9)
     for point, mean, grown, has_spec in rows:
+        state_json = mean.pop("state_json")
         total = sum(mean.values())
         letters = mean.get("document.html", 0) + mean.get("document.pdf", 0) + mean.get("document", 0)
         projections = sum(mean.get(k, 0) for k in ("task", "timer", "deadline", "wait"))
         print(f"| {point} | {total / 1000:.1f} KB | {(total - letters) / 1000:.1f} KB | {mean.get('wmo_case.state', 0) / 1000:.1f} KB "
+              f"({state_json / 1000:.1f} KB as JSON) "
               f"| {mean.get('wmo_case.data', 0) / 1000:.1f} KB | {mean.get('audit_event', 0) / 1000:.1f} KB | {projections / 1000:.1f} KB "
               f"| {letters / 1000:.1f} KB (PDF {mean.get('document.pdf', 0) / 1000:.1f}) | {grown / 1000:.1f} KB | {'yes' if has_spec else 'no'} |")
     print(f"spec: {versions} process version row(s) for {cases} cases, {spec_bytes / 1000:.0f} KB of route files stored once; "

@@ -17,7 +17,7 @@ import time
 import uuid
 from datetime import date, datetime, timedelta, timezone
 
-from common import answers_for, backend, case_at_gesprek_voeren, database, make_app, open_task, p50_p95
+from common import conditions, answers_for, backend, case_at_gesprek_voeren, database, make_app, open_task, p50_p95
 
 LANES = ("klantmanager", "klantmanager", "klantmanager", "pgb-consulent", "beslisser", "inwoner")
 NAMES = {"klantmanager": ("gesprek_plannen", "Gesprek plannen"), "pgb-consulent": ("pgb_vaardigheid_toetsen", "Pgb-vaardigheid toetsen"),
@@ -125,7 +125,7 @@ def run(app, url: str, sizes: list[int], per_size: int) -> None:
         results["task page (GET /taken/<id>)"][size] = p50_p95(pages)
         results["task completion (service)"][size] = p50_p95(steps)
         print(f"{backend(url)}: {open_cases:,} open cases measured", flush=True)
-    print(f"\ntask page and completion on {backend(url)} (open cases; p50 / p95 in ms of {per_size} each)")
+    print(f"\ntask page and completion on {backend(url)} (open cases; p50 / p95 in ms of {per_size} each; {conditions()})")
     print("| what | " + " | ".join(f"{n:,} open" for n in sizes) + f" | ratio {sizes[-1]:,} / {sizes[0]:,} (p50) |")
     print("| --- |" + " --- |" * (len(sizes) + 1))
     for name, by_size in results.items():
