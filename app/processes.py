@@ -13,6 +13,7 @@ from pathlib import Path
 from sqlalchemy import select
 
 from . import engine, forms
+from .cases.ids import row_id
 from .config import Gemeente
 from .db import db
 from .engine.helpers import make_helpers
@@ -131,10 +132,8 @@ def deploy_from_disk(gemeente: Gemeente, by: str = "systeem") -> ProcessVersion:
 
 def version_of(naam: str, version_id) -> ProcessVersion:
     """A stored version of gemeente ``naam``; NotFound for another gemeente's, an unknown or a malformed id."""
-    try:
-        version = db.session.get(ProcessVersion, int(version_id))
-    except (TypeError, ValueError):
-        version = None
+    number = row_id(version_id)
+    version = db.session.get(ProcessVersion, number) if number is not None else None
     if version is None or version.gemeente != naam:
         raise NotFound(f"versie {version_id} van {naam} bestaat niet")
     return version

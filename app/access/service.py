@@ -9,6 +9,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from ..auth.service import Actor
+from ..cases.ids import row_id
 from ..db import db
 from ..models import AccessLog
 
@@ -27,10 +28,7 @@ def record_refusal(username: str, case_id: int | None, what: str, path: str = ""
 
 
 def _record(username: str, case_id, kind: str, what: str, path: str) -> None:
-    try:
-        case_id = int(case_id) if case_id is not None else None
-    except (TypeError, ValueError):
-        case_id = None
+    case_id = row_id(case_id)
     if case_id is not None:
         from ..models import Case
 
@@ -43,6 +41,8 @@ def _record(username: str, case_id, kind: str, what: str, path: str) -> None:
 def case_log(case_id: int, actor: Actor) -> list[dict]:
     """The access log of one case, newest first; only a teamleider may read it (and that read is logged too)."""
     actor.require({"teamleider"}, "het inzagelogboek van een zaak lezen")
+    if row_id(case_id) is None:
+        return []  # no such case; the caller finds that out
     rows = db.session.scalars(
         select(AccessLog).where(AccessLog.case_id == case_id).order_by(AccessLog.id.desc())
     ).all()

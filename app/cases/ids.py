@@ -1,4 +1,4 @@
-"""What counts as a case number in a URL or a query: digits only, within the id column's range."""
+"""What counts as a row id (of a case, a process version) in a URL or a query: digits only, within the id column's range."""
 from __future__ import annotations
 
 import re
@@ -7,8 +7,8 @@ MAX_ID = 2**31 - 1  # the largest id the column holds (a 4-byte integer on Postg
 _DIGITS = re.compile(r"[0-9]{1,10}")
 
 
-def case_number(value) -> int | None:
-    """Return ``value`` as a case id, or None when it cannot name a case (not digits, or beyond the column)."""
+def row_id(value) -> int | None:
+    """Return ``value`` as a row id, or None when it cannot name a row (not digits, or beyond the column)."""
     if isinstance(value, bool):
         return None
     if isinstance(value, int):

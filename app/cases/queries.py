@@ -14,7 +14,7 @@ from ..engine import clock
 from ..errors import Forbidden, InvalidInput, NotFound
 from ..models import AuditEvent, Case, Deadline, ProcessVersion, Task
 from . import deadlines, dwangsom
-from .ids import MAX_ID, case_number
+from .ids import MAX_ID, row_id
 from .service import get_case
 
 MAX_PAGE = 500
@@ -91,7 +91,7 @@ def list_tasks(actor: Actor, role: str | None = None, case_id=None, limit: int =
     fields = {}
     if role is not None and role not in actor.lane_roles:
         fields["role"] = f"onbekende rol; kies uit {', '.join(actor.lane_roles)}"
-    if case_id is not None and case_number(case_id) is None:
+    if case_id is not None and row_id(case_id) is None:
         fields["case_id"] = "moet een zaaknummer (geheel getal) zijn"
     if not 1 <= limit <= MAX_PAGE:
         fields["limit"] = f"moet tussen 1 en {MAX_PAGE} liggen"

@@ -23,7 +23,7 @@ from ..engine import clock
 from ..errors import Conflict, Forbidden, InvalidInput, NotFound, ProcessError
 from ..models import AuditEvent, Case, Deadline, Task, TaskDraft, Timer
 from . import deadlines, waits
-from .ids import case_number
+from .ids import row_id
 
 log = logging.getLogger(__name__)
 MELDING_FORM = "melding.json"
@@ -206,7 +206,7 @@ def _fire_case(settings: Settings, case: Case, now: datetime) -> int:
 
 def get_case(case_id) -> Case:
     """Return the case or raise NotFound."""
-    number = case_number(case_id)
+    number = row_id(case_id)
     case = db.session.get(Case, number) if number is not None else None
     if case is None:
         raise NotFound(f"zaak {case_id} bestaat niet")

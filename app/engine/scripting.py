@@ -92,7 +92,8 @@ _GUARDS = {
 
 
 # Besides RestrictedPython's own rules: no imports at all (it would defer them to run time), no while
-# loops (a for loop over a range is counted, a while loop is not), and no str.format, whose replacement fields reach attributes without the attribute guard.
+# loops (a for loop over a range is counted, a while loop is not), and no str.format, whose replacement
+# fields reach attributes without the attribute guard.
 _REFUSED_NODES = (ast.Import, ast.ImportFrom, ast.Global, ast.Nonlocal, ast.While)
 _REFUSED_ATTRIBUTES = frozenset({"format", "format_map"})
 # Python's own ways out (files, code, frames, the interpreter): not in the allow-list, so unknown at run time anyway,

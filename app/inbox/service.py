@@ -8,6 +8,7 @@ from sqlalchemy import func, select
 
 from .. import processes
 from ..auth.service import LANE_ROLES, Actor
+from ..cases.ids import MAX_ID
 from ..config import Settings
 from ..db import db
 from ..errors import Conflict, Forbidden, InvalidInput, NotFound
@@ -15,6 +16,7 @@ from ..engine import clock
 from ..models import Case, ProcessVersion, Task, User
 
 PER_PAGE = 25
+MAX_PAGINA = MAX_ID // PER_PAGE  # beyond it the offset would not fit the database's integer
 MAX_COUNT = 1000  # counts stop here ("meer dan 1.000"), so a page costs the same with 100,000 open tasks
 SIGNALEN = ("nadert", "verstreken")
 # "Vervalt": overdue, or due within this many days (and overdue); the term itself is counted in the route.
@@ -51,10 +53,10 @@ class Filters:
             fields["team"] = f"kies uit {', '.join(lanes)}"
         try:
             pagina = int(args.get("pagina") or 1)
-            if pagina < 1:
+            if not 1 <= pagina <= MAX_PAGINA:
                 raise ValueError
         except ValueError:
-            fields["pagina"] = "moet een positief geheel getal zijn"
+            fields["pagina"] = f"moet een geheel getal van 1 tot en met {MAX_PAGINA} zijn"
             pagina = 1
         if fields:
             raise InvalidInput("ongeldige filter", fields)

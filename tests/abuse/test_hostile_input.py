@@ -164,3 +164,21 @@ def test_a_method_the_api_does_not_have_says_which_it_does(client, tokens):
     response = client.delete("/api/v1/meldingen", headers={"Authorization": f"Bearer {tokens['klantmanager']}"})
     assert response.status_code == 405 and set(response.headers["Allow"].split(", ")) == {"POST", "OPTIONS"}
     assert response.get_json() == {"error": HTTP_DUTCH[405], "fields": {}}
+
+
+BIG = "99999999999999999999"
+
+
+@pytest.mark.parametrize("user,url,status,says", [
+    ("km", f"/werkvoorraad?pagina={BIG}", 422, "moet een geheel getal van 1 tot en met"),
+    ("tl", f"/team?pagina={BIG}", 422, "moet een geheel getal van 1 tot en met"),
+    ("tl", f"/zaken/{BIG}/inzage", 404, "bestaat niet"),
+    ("pb", f"/processen/base/versies/{BIG}", 404, "bestaat niet"),
+    ("pb", f"/processen/base/versies/{BIG}/zaken", 404, "bestaat niet"),
+    ("pb", f"/processen/base/versies/{BIG}/verplaatsen", 404, "bestaat niet"),
+    ("pb", f"/processen/base/vergelijk?van={BIG}&naar=1", 404, "bestaat niet"),
+])
+def test_numbers_beyond_the_database_in_web_pages_are_refused_not_a_crash(client, staff, user, url, status, says):
+    logged_in(client, user)
+    response = client.get(url)
+    assert response.status_code == status and says in response.data.decode(), response.data.decode()[:2000]
