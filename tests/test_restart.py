@@ -10,6 +10,7 @@ import threading
 import time
 import urllib.error
 import urllib.request
+from datetime import datetime, timezone
 from pathlib import Path
 
 from app.demo import DEFAULTS, example_answers
@@ -126,3 +127,81 @@ def test_cases_survive_sigkill(tmp_path):
             assert case["waiting_for_events"] == ["bezwaar_ingediend", "zorg_gestart"]
     finally:
         server.kill()
+
+
+def test_web_and_timer_workers_killed_at_random_on_postgresql(tmp_path):
+    """Production's shape: gunicorn web workers and a separate `wmo timers run`, each SIGKILLed at random moments."""
+    import sqlalchemy as sa
+
+    from .production import live
+
+    with live.pg_schema() as schema:
+        url = live.schema_url(schema)
+        env = {**os.environ, "WMO_DATABASE_URL": url, "WMO_TIMERS_INTERVAL": "1"}
+        tokens = live.prepare(env)
+        waiting = live.cases_waiting_on_timers(url, 20)  # each one's onderzoek term has passed: the worker fires them
+        port = live.free_port()
+        web = live.gunicorn(env, port, tmp_path / "web.log").start()
+        timers = live.timer_worker(env, tmp_path / "timers.log")
+        client = live.Client(port)
+        client.wait_until_up()
+        cases = [client.api("POST", "/api/v1/meldingen", tokens["klantmanager"], MELDING)[1]["case_id"] for _ in range(4)]
+        confirmed = {case_id: [] for case_id in cases}  # the client's own ledger of steps the server confirmed
+        statuses, stop, lock = [], threading.Event(), threading.Lock()
+
+        def load(seed):
+            rng = random.Random(seed)
+            while not stop.is_set():
+                case_id = rng.choice(cases)
+                try:
+                    status, done = live.advance(client, tokens, case_id)
+                except live.DOWN:
+                    time.sleep(0.05)  # the web workers are dead or starting
+                    continue
+                with lock:
+                    statuses.append(status)
+                    if done:
+                        confirmed[case_id].append(done)
+
+        loaders = [threading.Thread(target=load, args=(seed,)) for seed in (1, 2)]
+        for loader in loaders:
+            loader.start()
+        timers.start()
+        rng, web_kills = random.Random(20261201), 0
+        try:
+            for _ in range(3):
+                time.sleep(rng.uniform(0.3, 1.5))
+                victim = rng.choice(["web", "timers", "both"])
+                if victim in ("web", "both"):
+                    web.kill()
+                    web_kills += 1
+                if victim in ("timers", "both"):
+                    timers.kill()
+                    timers.start()
+                if victim in ("web", "both"):
+                    web.start()
+                    client.wait_until_up()
+        finally:
+            stop.set()
+            for loader in loaders:
+                loader.join(60)
+        try:
+            assert 500 not in statuses
+            engine = sa.create_engine(url)
+            due = sa.text("SELECT count(*) FROM timer WHERE due_at <= :now")
+            with engine.connect() as conn:  # the last worker started catches up on what the killed ones left
+                live.wait_for(lambda: conn.execute(due, {"now": datetime.now(timezone.utc).replace(tzinfo=None)}).scalar(),
+                              lambda n: n == 0, seconds=120)
+            engine.dispose()
+            fired = live.check_against_ledger(client, tokens, url, {**confirmed, **{c: [] for c in waiting}}, 2 * web_kills)
+            # Every passed onderzoek term fired, once: none lost to a kill, none doubled by a restart.
+            assert all(fired[case_id] == ["onderzoektermijn_verstreken"] for case_id in waiting), fired
+            assert all(len(names) == len(set(names)) for names in fired.values())
+            for case_id in cases[:2]:  # and the cases go on to the end of the intake as if nothing happened
+                while live.advance(client, tokens, case_id)[1]:
+                    pass
+                status, case = client.api("GET", f"/api/v1/cases/{case_id}", tokens["teamleider"])
+                assert case["waiting_for_events"] == ["bezwaar_ingediend", "zorg_gestart"]
+        finally:
+            web.kill()
+            timers.kill()

@@ -6,6 +6,7 @@ other's rows; the PostgreSQL server itself is never stopped: an outage is a prox
 from __future__ import annotations
 
 import contextlib
+import http.client
 import http.cookiejar
 import json
 import os
@@ -40,7 +41,8 @@ ANSWERS = {
     "besluit_nemen": {"besluit": "toekennen", "leveringsvorm": "zin", "ingangsdatum": "2026-12-07", "einddatum": "2027-12-05"},
 }
 ROLES = ("klantmanager", "beslisser", "teamleider")
-DOWN = (urllib.error.URLError, ConnectionError, OSError)  # the web process is not there (killed, starting)
+# the web process is not there (killed, starting) or died halfway through its answer
+DOWN = (urllib.error.URLError, ConnectionError, OSError, http.client.HTTPException)
 
 
 def free_port() -> int:
@@ -196,8 +198,8 @@ class Process:
 
 
 def gunicorn(env, port: int, log_path: Path, workers: int = 2) -> Process:
-    command = [str(BIN / "gunicorn"), "--workers", str(workers), "--bind", f"127.0.0.1:{port}", "--graceful-timeout", "2",
-               "app.wsgi:app"]
+    command = [str(BIN / "gunicorn"), "--workers", str(workers), "--threads", "2", "--bind", f"127.0.0.1:{port}",
+               "--graceful-timeout", "2", "app.wsgi:app"]
     return Process(command, env, log_path)
 
 
