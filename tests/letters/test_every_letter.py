@@ -166,3 +166,43 @@ def test_every_brief_element_of_the_route_sends_its_letter_with_the_gemeentes_le
         if gemeente != "base":
             assert "Landelijke route" not in text, f"{gemeente} {element}"
         assert "None" not in text and "{{" not in letter.html, f"{gemeente} {element}"
+
+
+# --- the variants' own letters: what they declare is all they need, and a missing field is named -------------------
+
+OWN_KINDS = {"alkmaar": {"verslag_opstellen": "advies", "melding_afsluiten": "melding_ingetrokken",
+                         "wachttijd_doorgeven": "wachttijd"},
+             "almere": {"vervolggesprek_plannen": "uitnodiging_vervolggesprek", "naar_wlz_verwijzen": "verwijzing_wlz"}}
+VALUES = {"samenvatting": "Schoonmaken lukt niet meer.", "voorstel": "Vraag hulp bij het huishouden aan.",
+          "advies_soort": "zonder_wmo_voorziening", "verslag_opgesteld_op": "2026-11-16", "ontvangen_op": "2026-11-02",
+          "hulpvraag": "Hulp bij het huishouden.", "oplossing": "Mijn buurvrouw helpt.", "melding_ingetrokken_op": "2026-11-03",
+          "zorgaanbieder": "Thuiszorg Alkmaar", "toewijzing_verzonden_op": "2026-12-01", "wachttijd_vanaf": "2026-12-29",
+          "wachttijd_tot": "2027-01-26", "vervolggesprek_datum": "2026-12-08", "uitnodiging_verzonden_op": "2026-11-20",
+          "gesprek_gevoerd_op": "2026-11-12"}
+
+
+@pytest.mark.parametrize("name", sorted(OWN_KINDS))
+def test_a_variant_letter_needs_only_its_declared_fields_and_names_a_missing_one(name, sqlite_url, monkeypatch):
+    from types import SimpleNamespace
+
+    from app.letters import LETTERS, LetterError, make_letters
+    from tests.letters.test_uitnodiging_verslag import gemeente
+
+    with gemeente(name, sqlite_url, monkeypatch) as settings:
+        case = db.session.get(Case, create_case(settings, "999990019", date(2026, 11, 2)))
+        route_now = processes.route_of(settings, case)
+        for element, kind in OWN_KINDS[name].items():
+            letter = LETTERS[kind]
+            data = {field: VALUES[field] for field in letter.required if field not in ("naam", "adres")}
+            fake = SimpleNamespace(id=case.id, data=data, naam=case.naam, adres=case.adres)
+            step = SimpleNamespace(completed=[element])
+            [made] = make_letters(fake, route_now, step, [], SimpleNamespace(id=None), SimpleNamespace(username="t"))
+            text = made.html
+            assert made.kind == kind and LETTERHEADS[name][0] in text and "None" not in text, kind
+            db.session.expunge(made)
+            for field in data:
+                fake.data = {k: v for k, v in data.items() if k != field}
+                with pytest.raises(LetterError) as raised:
+                    make_letters(fake, route_now, step, [], SimpleNamespace(id=None), SimpleNamespace(username="t"))
+                assert list(raised.value.fields) == [field] and field in raised.value.message, (kind, field)
+        db.session.rollback()
