@@ -120,7 +120,9 @@ def set_password(username: str, password: str) -> None:
 
 def actor_for_login(username: str, password: str, lane_roles: Mapping[str, frozenset[str]] = LANE_ROLES) -> Actor | None:
     """Return the actor for a correct username and password, else None (same work either way)."""
-    user = db.session.scalar(select(User).where(User.username == (username or "").strip()))
+    name = (username or "").strip()
+    # A NUL byte names no user (and PostgreSQL refuses it in a query); the password is still checked, against the dummy.
+    user = db.session.scalar(select(User).where(User.username == name)) if "\x00" not in name else None
     stored = user.password_hash if user is not None and user.password_hash else _DUMMY_HASH
     if not check_password_hash(stored, password or "") or user is None or not user.password_hash:
         return None

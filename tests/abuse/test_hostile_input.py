@@ -182,3 +182,10 @@ def test_numbers_beyond_the_database_in_web_pages_are_refused_not_a_crash(client
     logged_in(client, user)
     response = client.get(url)
     assert response.status_code == status and says in response.data.decode(), response.data.decode()[:2000]
+
+
+def test_a_nul_byte_in_the_user_name_is_a_failed_login_not_a_crash(client, staff):
+    for name in ("k\x00m", "km\x00", "\x00"):
+        response = web_post(client, "/inloggen", gebruikersnaam=name, wachtwoord="km-wachtwoord-1")
+        assert response.status_code == 401 and "Gebruikersnaam of wachtwoord klopt niet." in response.data.decode()
+    assert client.get("/werkvoorraad").status_code == 302  # still not logged in
