@@ -13,6 +13,7 @@ correct the correction.
 from __future__ import annotations
 
 import hashlib
+import html
 import re
 
 from sqlalchemy import select
@@ -27,7 +28,7 @@ from ..engine import clock
 from ..errors import Conflict, Forbidden, InvalidInput, NotFound
 from ..models import AuditEvent, Document
 from . import archive
-from .render import render_html, render_pdf
+from .render import datum, render_html, render_pdf
 
 LETTER = "brief"  # the kind of a letter written by hand
 CORRECTION = "correctie"  # the kind of a hand-written letter that replaces another
@@ -38,6 +39,7 @@ WRITER_LANES = ("klantmanager", "beslisser")
 MAX_ONDERWERP = 200
 MAX_TEKST = 20_000
 FIELDS = ("onderwerp", "tekst")
+LETTER_DATE = re.compile(r"<dt>Datum</dt>\s*<dd>([^<]+)</dd>")  # the kenmerk of _brief.html
 CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")  # no NUL (PostgreSQL refuses it) or other control characters; tab and newline are text
 # The form the web page renders (app/web/formulier.py) and the API documents.
 SCHEMA = {
@@ -115,8 +117,8 @@ def write(settings: Settings, case_id, payload, actor: Actor, corrects=None) -> 
         if old is not None:
             _not_replaced(old)
         route = processes.route_of(settings, case)
-        html = render_html(route.gemeente.naam, TEMPLATE, _context(case, route, cleaned, old))
-        pdf = render_pdf(html)
+        page = render_html(route.gemeente.naam, TEMPLATE, _context(case, route, cleaned, old))
+        pdf = render_pdf(page)
         audit = AuditEvent(
             case_id=case.id, actor=actor.username, kind=AUDIT_KIND, name=CORRECTION if old else "handgeschreven",
             task_id=None, changes={"onderwerp": cleaned["onderwerp"], **({"corrigeert": old.id} if old else {})},
@@ -125,7 +127,7 @@ def write(settings: Settings, case_id, payload, actor: Actor, corrects=None) -> 
         db.session.add(audit)
         db.session.flush()
         document = Document(
-            case_id=case.id, kind=CORRECTION if old else LETTER, title=cleaned["onderwerp"], html=html, pdf=pdf,
+            case_id=case.id, kind=CORRECTION if old else LETTER, title=cleaned["onderwerp"], html=page, pdf=pdf,
             sha256=hashlib.sha256(pdf).hexdigest(), created_by=actor.username, audit_event_id=audit.id,
             element=ELEMENT, corrects_id=old.id if old else None,
         )
@@ -171,5 +173,11 @@ def _context(case, route, cleaned: dict, old: Document | None) -> dict:
         "vandaag": clock.today_iso(),
         "onderwerp": cleaned["onderwerp"],
         "alineas": paragraphs(cleaned["tekst"]),
-        "vervangt": {"titel": old.title, "datum": old.created_at.astimezone(clock.AMSTERDAM).date()} if old else None,
+        "vervangt": {"titel": old.title, "datum": letter_date(old)} if old else None,
     }
+
+
+def letter_date(document: Document) -> str:
+    """The date a stored letter bears (its kenmerk "Datum", as the resident read it); else the day it was stored."""
+    found = LETTER_DATE.search(document.html)
+    return html.unescape(found.group(1)).strip() if found else datum(document.created_at.astimezone(clock.AMSTERDAM).date())
