@@ -13,7 +13,6 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 
-from sqlalchemy import select
 
 from .. import forms
 from ..engine import clock
@@ -165,19 +164,6 @@ def make_letters(case, route, step, terms, audit_event, actor) -> list[Document]
         db.session.add(document)
         made.append(document)
     return made
-
-
-def documents_of(case_id: int) -> list[dict]:
-    """A case's letters, oldest first, without their content: id, kind, title, created_at."""
-    rows = db.session.execute(select(Document.id, Document.kind, Document.title, Document.created_at)
-                              .where(Document.case_id == case_id).order_by(Document.id))
-    return [dict(row._mapping) for row in rows]
-
-
-def document_of(case_id: int, document_id: int) -> Document | None:
-    """One letter of a case; None when the case has no letter with that id."""
-    found = db.session.get(Document, document_id)
-    return found if found is not None and found.case_id == case_id else None
 
 
 def _context(case, route, terms) -> dict:
