@@ -3,6 +3,8 @@
 Every answer must be documented for its operation, never a 5xx, and every error in the one shape
 {"error": text, "fields": {field: reason}}. Derandomized with a bounded number of examples, so CI repeats the same run.
 """
+from urllib.parse import unquote
+
 import pytest
 import schemathesis
 from hypothesis import HealthCheck, settings
@@ -43,7 +45,7 @@ def on_app(case, app):
 def routed(app, case) -> bool:
     """Whether the request reaches a handler: its method, and a path some route matches (else 404/405 come first)."""
     try:
-        app.url_map.bind("localhost").match(case.formatted_path, case.method.upper())
+        app.url_map.bind("localhost").match(unquote(case.formatted_path), case.method.upper())
     except HTTPException:
         return False
     return True
