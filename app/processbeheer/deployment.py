@@ -144,6 +144,8 @@ def _check_file(file: str, content: bytes) -> None:
         root = etree.fromstring(content, _SAFE_XML)
     except etree.XMLSyntaxError as error:
         raise InvalidInput("dit bestand kan niet", {file: f"geen geldige XML: {error}"}) from None
+    if root.getroottree().docinfo.doctype:  # entities could reach files or the network; no modeler writes one
+        raise InvalidInput("dit bestand kan niet", {file: "een model mag geen DOCTYPE (met entiteiten) bevatten"})
     expected = "definitions"
     if etree.QName(root).localname != expected:
         raise InvalidInput("dit bestand kan niet", {file: "dit is geen BPMN- of DMN-model (geen <definitions>)"})

@@ -92,3 +92,20 @@ def test_a_script_that_would_not_finish_fails_its_step_cleanly_and_the_case_stay
     assert reason in body["error"], body
     assert snapshot(case_id) == before
     assert open_task(client, tokens, case_id, "gesprek_plannen")  # the case goes on where it stood
+
+
+@pytest.mark.parametrize("content,reason", [
+    ('<?xml version="1.0"?><!DOCTYPE d [<!ENTITY geheim SYSTEM "file:///etc/passwd">]>'
+     '<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL">&geheim;</bpmn:definitions>',
+     "een model mag geen DOCTYPE (met entiteiten) bevatten"),
+    ('<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL">' + "<a>" * 10_000 + "</a>" * 10_000
+     + "</bpmn:definitions>", "geen geldige XML: Excessive depth"),
+])
+def test_a_diagram_file_that_reads_files_or_nests_endlessly_is_refused(client, users, version_1, content, reason):
+    login(client, "pb")
+    response = upload(client, ONDERZOEK, content)
+    page = response.data.decode()
+    assert response.status_code == 422 and "Niet in gebruik genomen" in page
+    [(file, _, why)] = problems(page)
+    assert file == ONDERZOEK and reason in why
+    assert "root:" not in page and versions() == 1
