@@ -13,7 +13,7 @@ import ast
 import operator
 from functools import lru_cache
 
-from RestrictedPython import compile_restricted_eval, compile_restricted_exec
+from RestrictedPython import RestrictingNodeTransformer, compile_restricted_eval, compile_restricted_exec
 from RestrictedPython.Guards import (
     full_write_guard,
     guarded_iter_unpack_sequence,
@@ -35,6 +35,10 @@ ALLOWED_BUILTINS.update({"True": True, "False": False, "None": None})
 # A diagram's script must finish: no while loops (refused at deploy), and at most this many steps of
 # for loops and comprehensions, and items in a range, per expression or script. The route needs a few dozen.
 MAX_STEPS = 100_000
+# Nor may it build what would fill the memory: a text or list made with + or * holds at most MAX_SIZE
+# items, a power at most MAX_BITS bits.
+MAX_SIZE = 1_000_000
+MAX_BITS = 10_000
 
 _INPLACE = {
     "+=": operator.iadd, "-=": operator.isub, "*=": operator.imul, "/=": operator.itruediv,
@@ -73,10 +77,47 @@ def _counted_iter():
     return getiter
 
 
+def _mul(a, b):
+    for sequence, times in ((a, b), (b, a)):
+        if isinstance(sequence, (str, bytes, list, tuple)) and isinstance(times, int) and len(sequence) * times > MAX_SIZE:
+            raise ExpressionError(f"een tekst of lijst van meer dan {MAX_SIZE} tekens of elementen is niet toegestaan")
+    return a * b
+
+
+def _add(a, b):
+    if isinstance(a, (str, bytes, list, tuple)) and isinstance(b, type(a)) and len(a) + len(b) > MAX_SIZE:
+        raise ExpressionError(f"een tekst of lijst van meer dan {MAX_SIZE} tekens of elementen is niet toegestaan")
+    return a + b
+
+
+def _pow(a, b):
+    if isinstance(a, int) and isinstance(b, int) and b > 0 and abs(a) > 1 and b * abs(a).bit_length() > MAX_BITS:
+        raise ExpressionError(f"een macht van meer dan {MAX_BITS} bits is niet toegestaan")
+    return a ** b
+
+
 def _inplacevar(op, target, value):
     if op not in _INPLACE:
         raise ExpressionError(f"operator {op} is niet toegestaan")
+    if op == "*=":
+        return _mul(target, value)
+    if op == "+=":
+        return _add(target, value)
     return _INPLACE[op](target, value)
+
+
+class _Policy(RestrictingNodeTransformer):
+    """RestrictedPython's rules, with ``a + b``, ``a * b`` and ``a ** b`` through the size guards above."""
+
+    _GUARDED = {ast.Add: "_add_", ast.Mult: "_mul_", ast.Pow: "_pow_"}
+
+    def visit_BinOp(self, node):
+        node = super().visit_BinOp(node)
+        guard = self._GUARDED.get(type(node.op))
+        if guard is None:
+            return node
+        name = ast.copy_location(ast.Name(id=guard, ctx=ast.Load()), node)
+        return ast.copy_location(ast.Call(func=name, args=[node.left, node.right], keywords=[]), node)
 
 
 _GUARDS = {
@@ -88,6 +129,9 @@ _GUARDS = {
     "_unpack_sequence_": guarded_unpack_sequence,
     "_write_": full_write_guard,
     "_inplacevar_": _inplacevar,
+    "_add_": _add,
+    "_mul_": _mul,
+    "_pow_": _pow,
 }
 
 
@@ -120,7 +164,7 @@ def _compile(source: str, mode: str):
     except SyntaxError as error:
         raise ExpressionError(f"syntaxfout: {error.msg} (regel {error.lineno})") from None
     compiler = compile_restricted_eval if mode == "eval" else compile_restricted_exec
-    result = compiler(source, filename="<diagram>")
+    result = compiler(source, filename="<diagram>", policy=_Policy)
     if result.errors or result.code is None:
         raise ExpressionError("; ".join(result.errors) or "compileert niet")
     return result.code

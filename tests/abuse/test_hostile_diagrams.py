@@ -1,7 +1,7 @@
 """A diagram whose script task tries to break out, uploaded or saved from the modeler by the process owner.
 
 What can be seen in the script is refused at deploy (422, the element named, nothing stored); what only
-shows at run time (a loop that would not stop) fails its step with a clear error and leaves the case as it was.
+shows at run time (a loop that would not stop, a text that would fill the memory) fails its step with a clear error and leaves the case as it was.
 """
 import html
 import re
@@ -75,6 +75,7 @@ def assert_refused(response, reason):
     ("for i in range(10 ** 9):\n    pass", "range() van 1000000000 getallen"),
     ("paren = [(a, b) for a in range(1000) for b in range(1000)]", "meer dan 100000 stappen"),
     ("def f(n):\n    return f(n + 1)\nf(1)", "recursion"),
+    ("tekst = 'x' * 10 ** 9", "meer dan 1000000 tekens"),
 ])
 def test_a_script_that_would_not_finish_fails_its_step_cleanly_and_the_case_stays_as_it_was(
         client, users, settings, version_1, tokens, source, reason):

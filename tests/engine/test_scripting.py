@@ -1,4 +1,6 @@
 """Diagram expressions run restricted: no imports, no dunder tricks, no file system."""
+import re
+
 import pytest
 
 from app.engine.scripting import ExpressionError, RestrictedEnvironment, check_expression
@@ -61,3 +63,30 @@ def test_builtins_outside_the_allow_list_are_unknown():
     env = RestrictedEnvironment({})
     with pytest.raises(NameError):
         env.evaluate("type(1)", {})
+
+
+@pytest.mark.parametrize("source,reason", [
+    ("for i in range(10 ** 9):\n    pass", "range() van 1000000000 getallen"),
+    ("x = [1 for a in range(1000) for b in range(1000)]", "meer dan 100000 stappen"),
+    ("x = 'a' * 10 ** 9", "meer dan 1000000 tekens"),
+    ("x = [0] * 10 ** 8", "meer dan 1000000 tekens of elementen"),
+    ("x = 'ab'\nfor i in range(40):\n    x = x + x", "meer dan 1000000 tekens"),
+    ("x = 'ab'\nfor i in range(40):\n    x *= 2", "meer dan 1000000 tekens"),
+    ("x = 2 ** 10 ** 8", "meer dan 10000 bits"),
+])
+def test_a_script_that_would_not_finish_or_would_fill_the_memory_is_stopped(source, reason):
+    check_expression(source, "exec")  # nothing to see before it runs
+    with pytest.raises(ExpressionError, match=re.escape(reason)):
+        RestrictedEnvironment({}).execute(source, {})
+
+
+def test_ordinary_arithmetic_is_unchanged():
+    env = RestrictedEnvironment({})
+    assert env.evaluate("3 * 4 + 2 ** 10 + 2.5 * 2 + len('ab' * 3) + len([1] + [2]) + 10 ** -1", {}) == 1049.1
+    assert env.evaluate("naam + ' ' + 'x' * 3", {"naam": "Jansen"}) == "Jansen xxx"
+
+
+@pytest.mark.parametrize("source", ["while True:\n    pass", "x = open('/etc/passwd')", "f = eval"])
+def test_a_while_loop_and_pythons_ways_out_are_refused_before_they_run(source):
+    with pytest.raises(ExpressionError, match="niet toegestaan in een diagram"):
+        check_expression(source, "exec")
