@@ -11,7 +11,7 @@ import logging
 from datetime import date, datetime
 
 from sqlalchemy import delete, select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 from stdnum.nl import bsn as stdnum_bsn
 
@@ -166,13 +166,19 @@ def fire_due(settings: Settings, now: datetime, limit: int | None = None, batch:
                 try:
                     count = _fire_case(settings, case, now)
                     savepoint.commit()
-                except (Conflict, ProcessError, StaleDataError, IntegrityError):
-                    # another worker had it, or its diagram failed: leave it for a later sweep
-                    savepoint.rollback()
+                except (Conflict, StaleDataError, IntegrityError):
+                    savepoint.rollback()  # another worker had it: it fires there
                     count = 0
-                except Exception:
+                except DBAPIError:
                     savepoint.rollback()
-                    raise  # the cases fired before this one in the batch are still committed (below)
+                    raise  # the database is away: the cases fired before this one are still committed (below)
+                except Exception:
+                    # Its diagram or a letter failed (or a bug): this case alone stays as it was, and is named in the
+                    # log at every sweep until it is mended; it must not hold up the other cases' timers.
+                    savepoint.rollback()
+                    log.exception("timer on case %s could not fire; the case is left as it was", case_id,
+                                  extra={"case_id": case_id})
+                    count = 0
                 if count == 0:
                     skipped.add(case_id)
                 fired += count

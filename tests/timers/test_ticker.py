@@ -52,3 +52,27 @@ def test_the_worker_refreshes_sqlites_planner_statistics(sqlite_app):
     refresh_statistics(sqlite_app)
     tables = {row[0] for row in db.session.execute(text("SELECT tbl FROM sqlite_stat1"))}
     assert {"task", "wmo_case"} <= tables  # the inbox's index choice rests on these
+
+
+def test_a_case_whose_timer_step_fails_holds_up_no_other_case(sqlite_app, monkeypatch, caplog):
+    from app.cases import service
+    from app.letters import LetterError
+
+    settings = sqlite_app.extensions["wmo"]
+    broken = _case_with_an_overdue_timer(settings)
+    healthy = create_case(settings, "999990020", date(2026, 1, 5))
+    walk(settings, healthy, [task("gesprek_plannen", gesprek_nodig=True)], date(2026, 1, 6))
+    fire_case = service._fire_case
+
+    def failing_for_one(settings, case, now):
+        if case.id == broken:
+            raise LetterError("de brief kan niet worden gemaakt: naam ontbreekt in de zaak", {"naam": "nodig"})
+        return fire_case(settings, case, now)
+
+    monkeypatch.setattr(service, "_fire_case", failing_for_one)
+    assert sweep(sqlite_app) == 2  # the healthy case's two timers, although the broken case comes first
+    timers_left = db.session.scalars(select(Timer.case_id)).all()
+    assert timers_left == [broken, broken]  # the broken case is left exactly as it was, to fire once mended
+    assert any(f"case {broken}" in record.getMessage() for record in caplog.records)
+    monkeypatch.setattr(service, "_fire_case", fire_case)
+    assert sweep(sqlite_app) == 2
