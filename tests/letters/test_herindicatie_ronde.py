@@ -9,7 +9,7 @@ from app.db import db
 from app.demo import event, task, time_to, walk
 from app.engine import clock
 from app.models import AuditEvent, Document
-from tests.cases.test_paths import BEOORDELEN, start, toekennen
+from tests.cases.test_paths import BEOORDELEN, deadline, start, toekennen
 from tests.letters.test_letters import pdf_text
 from tests.letters.test_uitnodiging_verslag import GESPREK, ONDERTEKENEN, PLANNEN, VERSLAG, gemeente, without
 
@@ -119,3 +119,35 @@ def test_almeres_new_onderzoeksverslag_shows_only_the_new_rounds_answers(sqlite_
         for value in old:
             assert value not in text, value
         assert service.get_case(case_id).data["zorgindicatie"] is None  # no zorgindicatie this round
+
+
+def test_the_new_aanvraag_has_its_own_verdaging_and_no_dwangsom_of_the_previous_one(settings):
+    from tests.cases.test_paths import aanvraag, detail
+    from tests.cases.test_termijnen import deliver
+
+    case_id = start(settings, aanvraag())  # the aanvraag of 19 Nov 2026: the beslistermijn ends 3 Dec 2026
+    deliver(settings, case_id, "verdaging", date(2026, 12, 1), weken=2, reden="Medisch advies nodig",
+            verzonden_op="2026-12-01")
+    deliver(settings, case_id, "ingebrekestelling", date(2026, 12, 18), ontvangen_op="2026-12-18")
+    walk(settings, case_id, [BEOORDELEN, toekennen(beschikking_verzonden_op="2027-01-08"),
+                             task("zorgaanbieder_toewijzen"), event("zorg_gestart", startdatum="2027-01-11")],
+         date(2027, 1, 8))
+    assert detail(settings, case_id, date(2027, 1, 8))["dwangsom"]["status"] == "gestopt"
+    _herindicatie(settings, case_id)
+    walk(settings, case_id, [
+        task("gesprek_plannen", gesprek_nodig=False, inwoner_stemt_in=True, reden_geen_gesprek="Niets is veranderd.",
+             leveringsvorm="zin", soort_hulp="huishoudelijke_hulp"),
+        task("verslag_opstellen", verslag_opgesteld_op="2027-10-14", samenvatting="Hetzelfde.", voorstel="Verlengen."),
+        task("verslag_ondertekenen", akkoord=True, hulp_aanvragen=True, ondertekend_ontvangen_op="2027-10-15"),
+    ], date(2027, 10, 15))
+    view = detail(settings, case_id, date(2027, 10, 18))
+    # The previous aanvraag's verdaging does not lengthen this one's beslistermijn (2 weeks from 15 Oct 2027), and its
+    # ingebrekestelling starts no dwangsom here.
+    assert view["data"]["verdaging_weken"] is None and view["data"]["ingebrekestelling_ontvangen_op"] is None
+    assert deadline(view, "beslistermijn")["due"] == "2027-10-29"
+    assert view["dwangsom"] is None or view["dwangsom"]["status"] != "gestopt"
+    # This aanvraag may be verdaagd once, with its own letter.
+    deliver(settings, case_id, "verdaging", date(2027, 10, 20), weken=1, reden="Advies van de ergotherapeut",
+            verzonden_op="2027-10-20")
+    letters = verslagen(case_id, "verdagingsbrief")
+    assert len(letters) == 2 and "Advies van de ergotherapeut" in pdf_text(letters[1])
