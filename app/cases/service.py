@@ -133,7 +133,8 @@ def _check_preconditions(schema: dict, case: Case, gemeente, payload: dict) -> N
 FIRE_BATCH = 20  # cases fired per transaction: one commit for many, each case in a savepoint of its own
 
 
-def fire_due(settings: Settings, now: datetime, limit: int | None = None, batch: int = FIRE_BATCH) -> int:
+def fire_due(settings: Settings, now: datetime, limit: int | None = None, batch: int = FIRE_BATCH,
+             after_batch=None) -> int:
     """Fire every timer due at or before ``now`` (at most about ``limit``); return how many fired.
 
     Workers claim cases, not timer rows: ``FOR UPDATE SKIP LOCKED`` on the case rows, so two workers
@@ -141,7 +142,7 @@ def fire_due(settings: Settings, now: datetime, limit: int | None = None, batch:
     and the version check refuses a stale step). Up to ``batch`` claimed cases are fired in one
     transaction, each in a savepoint: a case whose step fails rolls back alone and is left for a later
     sweep, the others commit together. A timer fires once because its row goes in the same commit as
-    the case's new state.
+    the case's new state. ``after_batch`` (the worker's heartbeat) is called after each batch's commit.
     """
     fired, skipped = 0, set()
     while limit is None or fired < limit:
@@ -184,6 +185,8 @@ def fire_due(settings: Settings, now: datetime, limit: int | None = None, batch:
                 fired += count
         finally:
             db.session.commit()
+        if after_batch is not None:
+            after_batch()
     db.session.rollback()
     return fired
 

@@ -76,3 +76,17 @@ def test_a_case_whose_timer_step_fails_holds_up_no_other_case(sqlite_app, monkey
     assert any(f"case {broken}" in record.getMessage() for record in caplog.records)
     monkeypatch.setattr(service, "_fire_case", fire_case)
     assert sweep(sqlite_app) == 2
+
+
+def test_a_long_sweep_keeps_beating_so_healthz_still_sees_the_worker(sqlite_app, monkeypatch):
+    import timers.ticker
+    from app.health import service as health
+
+    settings = sqlite_app.extensions["wmo"]
+    _case_with_an_overdue_timer(settings)
+    beats = []
+    beat = health.beat
+    monkeypatch.setattr(health, "beat", lambda started_at: (beats.append(started_at), beat(started_at)))
+    monkeypatch.setattr(timers.ticker, "BEAT_SECONDS", 0.0)
+    assert sweep(sqlite_app) == 2
+    assert len(beats) == 3  # before the sweep, after its batch of cases, and after the sweep
