@@ -2,7 +2,7 @@
 
 ``configure(settings)`` sets the root logger from ``[logging]`` (``format = "json" | "text"``, ``level``);
 ``init_app(app)`` adds one line per web request: request id, method, path, status, duration, user and case.
-Every record passes ``MaskBsn``, which replaces anything that looks like a BSN (nine digits) with ``*********``,
+Every record passes ``MaskBsn``, which replaces anything that looks like a BSN (nine digits, also grouped as 1234.56.789) with ``*********``,
 in the message, the extra fields and the traceback. Form data and case data are never put in a record: the
 request line carries the path without its query string, and the engine hides SQL parameters from its errors.
 """
@@ -18,7 +18,8 @@ from datetime import datetime, timezone
 
 from flask import g, has_request_context, request
 
-BSN = re.compile(r"\b\d{9}\b")
+# Nine digits, also as people write them: 1234.56.789, 123 456 789, 123-45-6789 (any of . space - between groups).
+BSN = re.compile(r"\b(?:\d{9}|\d{4}[. -]\d{2}[. -]\d{3}|\d{3}[. -]\d{3}[. -]\d{3}|\d{3}[. -]\d{2}[. -]\d{4})\b")
 MASK = "*********"
 # The extra fields a record may carry, in the order a line shows them.
 FIELDS = ("request_id", "method", "path", "status", "duration_ms", "user", "case_id", "timers", "fired", "host", "pid")
@@ -28,7 +29,7 @@ log = logging.getLogger("app.request")
 
 
 def mask(text: str) -> str:
-    """Return ``text`` with every run of exactly nine digits masked."""
+    """Return ``text`` with every run of exactly nine digits, grouped or not, masked."""
     return BSN.sub(MASK, text)
 
 

@@ -104,3 +104,17 @@ def test_an_unknown_log_format_is_refused_naming_the_key(sqlite_url, monkeypatch
     monkeypatch.setenv("WMO_LOG_FORMAT", "xml")
     with pytest.raises(ConfigError, match=r"\[logging\] format"):
         load_settings(ROOT / "config.toml")
+
+
+@pytest.mark.parametrize("written", ["111222333", "1112.22.333", "111 222 333", "111-22-2333", "1112-22-333"])
+def test_a_bsn_is_masked_however_it_is_written(written):
+    from app.logs import mask
+
+    assert mask(f"inwoner {written} belde") == "inwoner ********* belde"
+
+
+def test_other_numbers_stay_readable():
+    from app.logs import mask
+
+    assert mask("zaak 1234, postcode 1234 AB, 12 december 2026, 0612345678") == \
+        "zaak 1234, postcode 1234 AB, 12 december 2026, 0612345678"
