@@ -13,7 +13,9 @@ Services and the engine layer raise them; ``init_app`` renders every one as
 ``{"error": ..., "fields": {...}}`` for the API.
 
 A database that cannot be reached (down, restarting, connection cut) is no bug: ``database_down``
-recognises it and the request gets 503 with ``Retry-After``, in Dutch or in the API's shape.
+recognises it and the request gets 503 with ``Retry-After``, in Dutch or in the API's shape. Nor is PostgreSQL
+rolling back one of two colliding transactions (deadlock, serialization failure, ``concurrent_change``): that
+request gets 409, like a step on a stale version, and nothing is stored.
 """
 from __future__ import annotations
 
@@ -67,6 +69,16 @@ class ProcessError(AppError):
 
 DATABASE_DOWN = "De database is even niet bereikbaar. Probeer het over een minuut opnieuw."
 RETRY_AFTER = "30"
+CONCURRENT_CHANGE = "Iemand anders wijzigde deze zaak op hetzelfde moment. Er is niets opgeslagen; probeer het opnieuw."
+
+
+def concurrent_change(error: BaseException) -> bool:
+    """Whether ``error`` is PostgreSQL rolling back one of two colliding transactions (deadlock, serialization)."""
+    from sqlalchemy.exc import DBAPIError
+
+    if not isinstance(error, DBAPIError) or error.connection_invalidated:
+        return False
+    return str(getattr(error.orig, "sqlstate", None) or "").startswith("40")  # SQLSTATE class 40: transaction rollback
 
 
 def database_down(error: BaseException) -> bool:
@@ -200,6 +212,12 @@ def init_app(app) -> None:
 
     @app.errorhandler(Exception)
     def _unexpected(error: Exception):
+        if concurrent_change(error):  # not the database away: someone else's step won, as with a stale version
+            rollback_quietly()
+            log.warning("concurrent change on %s %s: %s", request.method, request.path, type(error.orig).__name__)
+            if _wants_html():
+                return _html(CONCURRENT_CHANGE, 409)
+            return jsonify({"error": CONCURRENT_CHANGE, "fields": {}}), 409
         if database_down(error):
             return _unavailable(error)
         rollback_quietly()

@@ -10,7 +10,8 @@ from ..access.service import record_refusal, record_view
 from ..cases.service import get_case
 from ..db import db
 from ..engine import clock
-from ..errors import DATABASE_DOWN, RETRY_AFTER, AppError, Forbidden, InvalidInput, database_down, rollback_quietly
+from ..errors import (CONCURRENT_CHANGE, DATABASE_DOWN, RETRY_AFTER, AppError, Forbidden, InvalidInput, concurrent_change,
+                      database_down, rollback_quietly)
 from ..letters import archive
 from ..models import Task
 from ..web.security import check_csrf, letter_csp, login_required
@@ -123,6 +124,9 @@ def _http_error(error: HTTPException):
 
 @bp.errorhandler(Exception)
 def _unexpected(error: Exception):
+    if concurrent_change(error):
+        rollback_quietly()
+        return render_template("inwoner/fout.html", melding=CONCURRENT_CHANGE, status=409, terug=_back_link()), 409
     if database_down(error):
         rollback_quietly()
         log.error("database unreachable on %s %s", request.method, _path())
