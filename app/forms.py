@@ -18,7 +18,7 @@ from .engine import clock
 from .errors import InvalidInput, NotFound
 
 _FORMATS = FormatChecker()
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")  # all but tab, line feed and carriage return
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")  # all but tab, line feed and carriage return (NUL: PostgreSQL refuses it)
 
 
 @lru_cache(maxsize=512)
@@ -73,12 +73,12 @@ def control_characters(answers) -> dict[str, str]:
 
 def _control_characters(value, path: str = ""):
     if isinstance(value, str):
-        if _CONTROL.search(value):
+        if CONTROL_CHARACTERS.search(value):
             yield path or "_", "bevat een ongeldig teken (een stuurteken zoals een nul-byte)"
     elif isinstance(value, dict):
         for key, item in value.items():
             name = f"{path}.{key}" if path else str(key)
-            if _CONTROL.search(str(key)):
+            if CONTROL_CHARACTERS.search(str(key)):
                 yield (path or "_"), "bevat een veldnaam met een ongeldig teken"
             else:
                 yield from _control_characters(item, name)

@@ -20,6 +20,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from .. import processes
+from ..forms import CONTROL_CHARACTERS
 from ..auth.service import Actor
 from ..cases.service import lock_case
 from ..config import Settings
@@ -29,6 +30,7 @@ from ..errors import Conflict, Forbidden, InvalidInput, NotFound
 from ..models import AuditEvent, Document
 from . import archive
 from .render import datum, render_html, render_pdf
+from .service import addressee
 
 LETTER = "brief"  # the kind of a letter written by hand
 CORRECTION = "correctie"  # the kind of a hand-written letter that replaces another
@@ -40,7 +42,6 @@ MAX_ONDERWERP = 200
 MAX_TEKST = 20_000
 FIELDS = ("onderwerp", "tekst")
 LETTER_DATE = re.compile(r"<dt>Datum</dt>\s*<dd>([^<]+)</dd>")  # the kenmerk of _brief.html
-CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")  # no NUL (PostgreSQL refuses it) or other control characters; tab and newline are text
 # The form the web page renders (app/web/formulier.py) and the API documents.
 SCHEMA = {
     "type": "object",
@@ -83,7 +84,7 @@ def check(payload) -> dict:
             value = " ".join(value.split())  # one line
         if not value:
             fields[name] = "is verplicht"
-        elif CONTROL.search(value):
+        elif CONTROL_CHARACTERS.search(value):  # a carriage return is a line break by now
             fields[name] = "bevat tekens die geen tekst zijn (stuurtekens)"
         elif len(value) > limit:
             fields[name] = f"is te lang (hoogstens {limit} tekens)"
@@ -160,17 +161,8 @@ def _not_replaced(document: Document) -> None:
 
 
 def _context(case, route, cleaned: dict, old: Document | None) -> dict:
-    gemeente = route.gemeente
-    adres = case.adres or {}
-    street = " ".join(str(adres[k]).strip() for k in ("straat", "huisnummer", "toevoeging") if adres.get(k))
-    place = " ".join(str(adres[k]).strip() for k in ("postcode", "woonplaats") if adres.get(k))
     return {
-        "zaak": case.id,
-        "naam": case.naam,
-        "adres": [line for line in (street, place) if line],
-        "briefhoofd": gemeente.briefhoofd or {"naam": gemeente.titel},
-        "gemeente_titel": (gemeente.briefhoofd or {}).get("naam") or gemeente.titel,
-        "vandaag": clock.today_iso(),
+        **addressee(case, route.gemeente),
         "onderwerp": cleaned["onderwerp"],
         "alineas": paragraphs(cleaned["tekst"]),
         "vervangt": {"titel": old.title, "datum": letter_date(old)} if old else None,

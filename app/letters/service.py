@@ -166,22 +166,30 @@ def make_letters(case, route, step, terms, audit_event, actor) -> list[Document]
     return made
 
 
-def _context(case, route, terms) -> dict:
-    """What a letter may use: the case data, the resident, the letterhead, the terms' last days, labels."""
-    data = dict(case.data or {})
-    gemeente = route.gemeente
-    due = {t.name: t.due for t in terms}
+def addressee(case, gemeente) -> dict:
+    """What every letter of a case starts with: the case number, the resident's name and address, the letterhead, today."""
     adres = case.adres or {}
     street = " ".join(str(adres[k]).strip() for k in ("straat", "huisnummer", "toevoeging") if adres.get(k))
     place = " ".join(str(adres[k]).strip() for k in ("postcode", "woonplaats") if adres.get(k))
-    labels = _labels(gemeente)
     return {
-        **data,
         "zaak": case.id,
         "naam": case.naam,
         "adres": [line for line in (street, place) if line],
         "briefhoofd": gemeente.briefhoofd or {"naam": gemeente.titel},
         "gemeente_titel": (gemeente.briefhoofd or {}).get("naam") or gemeente.titel,
+        "vandaag": clock.today_iso(),
+    }
+
+
+def _context(case, route, terms) -> dict:
+    """What a letter may use: the case data, the resident, the letterhead, the terms' last days, labels."""
+    data = dict(case.data or {})
+    gemeente = route.gemeente
+    due = {t.name: t.due for t in terms}
+    labels = _labels(gemeente)
+    return {
+        **data,
+        **addressee(case, gemeente),
         "persoonlijk_plan_uiterlijk": due.get("persoonlijk_plan"),
         "bezwaar_uiterlijk": due.get("bezwaartermijn"),
         "beslistermijn_uiterlijk": due.get("beslistermijn"),  # with a verdaging: the new last day
@@ -191,7 +199,6 @@ def _context(case, route, terms) -> dict:
         # Awb 7:10: the beslissing op bezwaar within 6 weeks, 12 with an adviescommissie, after the bezwaartermijn ends
         "bezwaar_beslissing_uiterlijk": _weken_na(due.get("bezwaartermijn"), "6 weken", gemeente),
         "bezwaar_beslissing_commissie_uiterlijk": _weken_na(due.get("bezwaartermijn"), "12 weken", gemeente),
-        "vandaag": clock.today_iso(),
         "beslistermijn_duur": _duur(gemeente, "beslistermijn"),
         "soort_hulp_titel": labels.get(("soort_hulp", data.get("soort_hulp")), data.get("soort_hulp")),
     }
