@@ -75,19 +75,10 @@ VERDAGING = dict(weken=2, reden="Wij wachten op een medisch advies.")
 
 @pytest.fixture(params=sorted(LETTERHEADS))
 def route(request, sqlite_url, monkeypatch):
-    from app import create_app
-    from app.config import load_settings
-    from tests.conftest import ROOT
+    from tests.letters.test_uitnodiging_verslag import gemeente
 
-    monkeypatch.setenv("WMO_DATABASE_URL", sqlite_url)
-    settings = load_settings(ROOT / "config.toml")
-    settings.gemeente = request.param
-    app = create_app(settings)
-    app.config["TESTING"] = True
-    with app.app_context():
-        yield app.extensions["wmo"]
-        db.session.remove()
-        db.engine.dispose()
+    with gemeente(request.param, sqlite_url, monkeypatch) as settings:
+        yield settings
 
 
 def _herindicatie(settings, case_id, on: date):
