@@ -13,6 +13,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 PG_DEFAULT = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+# The bare open tasks the inbox and task benchmarks bulk-insert: lanes in this mix, one task type per lane.
+LANES = ("klantmanager", "klantmanager", "klantmanager", "pgb-consulent", "beslisser", "inwoner")
+NAMES = {"klantmanager": ("gesprek_plannen", "Gesprek plannen"), "pgb-consulent": ("pgb_vaardigheid_toetsen", "Pgb-vaardigheid toetsen"),
+         "beslisser": ("besluit_nemen", "Besluit nemen"), "inwoner": ("verslag_ondertekenen", "Verslag ondertekenen")}
 # A real case's steps up to ``gesprek_voeren`` (the step the benchmarks take: it sends no letter).
 TO_GESPREK_VOEREN = (("task", "gesprek_plannen", {"gesprek_nodig": True, "gesprek_vorm": "huisbezoek"}),
                      ("event", "persoonlijk_plan_ontvangen", {"plan": "Hulp bij schoonmaken."}))

@@ -7,20 +7,11 @@ projection joined to the case row, so the open tasks are bare rows (cases are ne
 from __future__ import annotations
 
 import argparse
-import os
-import statistics
-import sys
-import tempfile
 import time
 import uuid
 from datetime import date, datetime, timedelta, timezone
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-LANES = ("klantmanager", "klantmanager", "klantmanager", "pgb-consulent", "beslisser", "inwoner")
-NAMES = {"klantmanager": ("gesprek_plannen", "Gesprek plannen"), "pgb-consulent": ("pgb_vaardigheid_toetsen", "Pgb-vaardigheid toetsen"),
-         "beslisser": ("besluit_nemen", "Besluit nemen"), "inwoner": ("verslag_ondertekenen", "Verslag ondertekenen")}
+from common import LANES, NAMES, backend, database, make_app, p50_p95
 
 
 def main() -> None:
@@ -29,22 +20,8 @@ def main() -> None:
     parser.add_argument("--sizes", default="1000,100000")
     parser.add_argument("--repeat", type=int, default=40)
     args = parser.parse_args()
-    import sqlalchemy as sa
-
-    url = args.url or f"sqlite:///{tempfile.mkdtemp()}/bench.db"
-    schema = None
-    if url.startswith("postgresql"):
-        schema = f"bench_{os.getpid()}"
-        with sa.create_engine(url).begin() as conn:
-            conn.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
-        admin_url, url = url, f"{url}{'&' if '?' in url else '?'}options=-csearch_path%3D{schema}"
-    os.environ["WMO_DATABASE_URL"] = url
-    try:
+    with database(args.url) as url:
         run(url, [int(n) for n in args.sizes.split(",")], args.repeat)
-    finally:
-        if schema:
-            with sa.create_engine(admin_url).begin() as conn:
-                conn.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
 
 
 def _fill(db, count: int, start: int) -> None:
@@ -79,19 +56,16 @@ def _time(fn, repeat: int) -> tuple[float, float]:
         started = time.perf_counter()
         fn()
         samples.append((time.perf_counter() - started) * 1000)
-    samples.sort()
-    return statistics.median(samples), samples[int(len(samples) * 0.95) - 1]
+    return p50_p95(samples)
 
 
 def run(url: str, sizes: list[int], repeat: int) -> None:
-    from app import create_app, migrate, processes
+    from app import processes
     from app.auth.service import Actor
-    from app.config import load_settings
     from app.db import db
     from app.inbox import service as inbox
 
-    migrate.upgrade(url)
-    app = create_app(load_settings(ROOT / "config.toml"))
+    app = make_app(url)
     settings = app.extensions["wmo"]
     km = Actor("km", frozenset({"klantmanager"}))
     tl = Actor("tl", frozenset({"teamleider"}))
@@ -111,8 +85,7 @@ def run(url: str, sizes: list[int], repeat: int) -> None:
             filled = size
             for name, fn in queries.items():
                 results[name][size] = _time(lambda: (fn(), db.session.rollback()), repeat)
-    backend = url.split(":", 1)[0].split("+")[0]
-    print(f"\ninbox benchmark on {backend} (open tasks, median / p95 in ms of {repeat} runs)")
+    print(f"\ninbox benchmark on {backend(url)} (open tasks, median / p95 in ms of {repeat} runs)")
     header = " | ".join(f"{n:,} open" for n in sizes)
     print(f"| query | {header} | ratio {sizes[-1]:,} / {sizes[0]:,} (p50) |")
     print("| --- |" + " --- |" * (len(sizes) + 1))

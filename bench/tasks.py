@@ -17,11 +17,8 @@ import time
 import uuid
 from datetime import date, datetime, timedelta, timezone
 
-from common import conditions, answers_for, backend, case_at_gesprek_voeren, database, make_app, open_task, p50_p95
+from common import LANES, NAMES, conditions, answers_for, backend, case_at_gesprek_voeren, database, make_app, open_task, p50_p95
 
-LANES = ("klantmanager", "klantmanager", "klantmanager", "pgb-consulent", "beslisser", "inwoner")
-NAMES = {"klantmanager": ("gesprek_plannen", "Gesprek plannen"), "pgb-consulent": ("pgb_vaardigheid_toetsen", "Pgb-vaardigheid toetsen"),
-         "beslisser": ("besluit_nemen", "Besluit nemen"), "inwoner": ("verslag_ondertekenen", "Verslag ondertekenen")}
 
 
 def main() -> None:
