@@ -18,6 +18,8 @@ from datetime import datetime, timezone
 
 from flask import g, has_request_context, request
 
+from .cases.ids import row_id
+
 # Nine digits, also as people write them: 1234.56.789, 123 456 789, 123-45-6789 (any of . space - between groups).
 BSN = re.compile(r"\b(?:\d{9}|\d{4}[. -]\d{2}[. -]\d{3}|\d{3}[. -]\d{3}[. -]\d{3}|\d{3}[. -]\d{2}[. -]\d{4})\b")
 MASK = "*********"
@@ -89,9 +91,6 @@ class TextFormatter(logging.Formatter):
 class _StderrHandler(logging.StreamHandler):
     """Write to whatever ``sys.stderr`` is at the moment of writing."""
 
-    def __init__(self):
-        super().__init__()
-
     @property
     def stream(self):
         return sys.stderr
@@ -134,23 +133,21 @@ def init_app(app) -> None:
             return response
         args = request.view_args or {}
         actor = g.get("actor")
+        path = _path()
         level = logging.DEBUG if request.path == "/healthz" else logging.INFO
-        log.log(level, "%s %s %s", request.method, _path(), response.status_code, extra={
+        log.log(level, "%s %s %s", request.method, path, response.status_code, extra={
             "request_id": g.request_id,
             "method": request.method,
-            "path": _path(),
+            "path": path,
             "status": response.status_code,
             "duration_ms": round((time.perf_counter() - started) * 1000, 1),
             "user": getattr(actor, "username", None),
-            "case_id": _case_id(args.get("case_id")),
+            "case_id": row_id(args.get("case_id")),  # a number, as the timer lines have it; None when it names no case
         })
         response.headers["X-Request-ID"] = g.request_id
         return response
 
 
-def _case_id(value):
-    """The case id from the URL as a number, as the timer lines have it."""
-    return int(value) if isinstance(value, str) and value.isdigit() else value
 
 
 def _path() -> str:

@@ -118,3 +118,12 @@ def test_other_numbers_stay_readable():
 
     assert mask("zaak 1234, postcode 1234 AB, 12 december 2026, 0612345678") == \
         "zaak 1234, postcode 1234 AB, 12 december 2026, 0612345678"
+
+
+def test_a_case_number_that_names_no_case_is_a_404_with_its_log_line(json_app, capsys):
+    _, token = add_user("klantmanager", ["klantmanager"])
+    capsys.readouterr()
+    response = json_app.test_client().get("/api/v1/cases/%C2%B2", headers={"Authorization": f"Bearer {token}"})
+    assert response.status_code == 404  # '²' is a digit to Python's isdigit, but no case number
+    [line] = [line for line in _lines(capsys) if line["logger"] == "app.request"]
+    assert (line["status"], line.get("case_id")) == (404, None)
