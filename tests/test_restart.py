@@ -146,26 +146,7 @@ def test_web_and_timer_workers_killed_at_random_on_postgresql(tmp_path):
         client = live.Client(port)
         client.wait_until_up()
         cases = [client.api("POST", "/api/v1/meldingen", tokens["klantmanager"], MELDING)[1]["case_id"] for _ in range(4)]
-        confirmed = {case_id: [] for case_id in cases}  # the client's own ledger of steps the server confirmed
-        statuses, stop, lock = [], threading.Event(), threading.Lock()
-
-        def load(seed):
-            rng = random.Random(seed)
-            while not stop.is_set():
-                case_id = rng.choice(cases)
-                try:
-                    status, done = live.advance(client, tokens, case_id)
-                except live.DOWN:
-                    time.sleep(0.05)  # the web workers are dead or starting
-                    continue
-                with lock:
-                    statuses.append(status)
-                    if done:
-                        confirmed[case_id].append(done)
-
-        loaders = [threading.Thread(target=load, args=(seed,)) for seed in (1, 2)]
-        for loader in loaders:
-            loader.start()
+        load = live.Load(client, tokens, cases).start()
         timers.start()
         rng, web_kills = random.Random(20261201), 0
         try:
@@ -182,18 +163,17 @@ def test_web_and_timer_workers_killed_at_random_on_postgresql(tmp_path):
                     web.start()
                     client.wait_until_up()
         finally:
-            stop.set()
-            for loader in loaders:
-                loader.join(60)
+            load.stop()
         try:
-            assert 500 not in statuses
+            assert 500 not in load.statuses
             engine = sa.create_engine(url)
             due = sa.text("SELECT count(*) FROM timer WHERE due_at <= :now")
             with engine.connect() as conn:  # the last worker started catches up on what the killed ones left
                 live.wait_for(lambda: conn.execute(due, {"now": datetime.now(timezone.utc).replace(tzinfo=None)}).scalar(),
                               lambda n: n == 0, seconds=120)
             engine.dispose()
-            fired = live.check_against_ledger(client, tokens, url, {**confirmed, **{c: [] for c in waiting}}, 2 * web_kills)
+            ledger = {**load.confirmed, **{case_id: [] for case_id in waiting}}
+            fired = live.check_against_ledger(client, tokens, url, ledger, 2 * web_kills)
             # Every passed onderzoek term fired, once: none lost to a kill, none doubled by a restart.
             assert all(fired[case_id] == ["onderzoektermijn_verstreken"] for case_id in waiting), fired
             assert all(len(names) == len(set(names)) for names in fired.values())

@@ -10,6 +10,7 @@ import http.client
 import http.cookiejar
 import json
 import os
+import random
 import re
 import signal
 import socket
@@ -281,6 +282,52 @@ def advance(client: Client, tokens, case_id):
     token = tokens.get(task["lane"], tokens["klantmanager"])
     status, _ = client.api("POST", f"/api/v1/tasks/{task['id']}/complete", token, answers)
     return status, task["id"] if status == 200 else None
+
+
+class Load:
+    """Two clients stepping random cases (``advance``) until stopped, keeping the ledger of steps the server confirmed.
+
+    A call that cannot reach the server (its web workers dead or starting) is tried again a moment later.
+    """
+
+    def __init__(self, client: Client, tokens, cases: list[int]):
+        self.client, self.tokens, self.cases = client, tokens, cases
+        self.confirmed = {case_id: [] for case_id in cases}  # the client's own ledger of steps the server confirmed
+        self.statuses: list[int] = []
+        self._stop, self._lock = threading.Event(), threading.Lock()
+        self._threads = [threading.Thread(target=self._run, args=(seed,)) for seed in (1, 2)]
+
+    def _run(self, seed: int) -> None:
+        rng = random.Random(seed)
+        while not self._stop.is_set():
+            case_id = rng.choice(self.cases)
+            try:
+                status, done = advance(self.client, self.tokens, case_id)
+            except DOWN:
+                time.sleep(0.05)
+                continue
+            with self._lock:
+                self.statuses.append(status)
+                if done:
+                    self.confirmed[case_id].append(done)
+
+    def start(self) -> "Load":
+        for thread in self._threads:
+            thread.start()
+        return self
+
+    def stop(self) -> None:
+        self._stop.set()
+        for thread in self._threads:
+            thread.join(60)
+
+    def steps(self) -> int:
+        with self._lock:
+            return sum(len(ledger) for ledger in self.confirmed.values())
+
+    def count(self, status: int) -> int:
+        with self._lock:
+            return self.statuses.count(status)
 
 
 def check_against_ledger(client: Client, tokens, url, confirmed: dict, lost_answers: int):

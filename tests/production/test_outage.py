@@ -1,12 +1,10 @@
 """PostgreSQL goes away under load and comes back: 503s while it is gone, never a 500, nothing confirmed lost,
 and the web workers and the timer worker carry on without a restart."""
 import os
-import random
 import subprocess
-import threading
 from datetime import datetime
 
-from .live import (BIN, MELDING, Client, Proxy, advance, check_against_ledger, free_port, gunicorn, pg_schema, prepare,
+from .live import (BIN, MELDING, Client, Load, Proxy, check_against_ledger, free_port, gunicorn, pg_schema, prepare,
                    schema_url, timer_worker, wait_for)
 
 CASES = 4
@@ -32,34 +30,11 @@ def test_requests_get_503_while_the_database_is_unreachable_and_recover_when_it_
             wait_for(lambda: client.api("GET", "/healthz", None), lambda r: r[0] == 200)
             cases = [client.api("POST", "/api/v1/meldingen", tokens["klantmanager"], MELDING)[1]["case_id"]
                      for _ in range(CASES)]
-            confirmed = {case_id: [] for case_id in cases}  # the client's own ledger of steps the server confirmed
-            statuses, stop, lock = [], threading.Event(), threading.Lock()
-
-            def load(seed):
-                rng = random.Random(seed)
-                while not stop.is_set():
-                    case_id = rng.choice(cases)
-                    status, done = advance(client, tokens, case_id)
-                    with lock:
-                        statuses.append(status)
-                        if done:
-                            confirmed[case_id].append(done)
-
-            def steps():
-                with lock:
-                    return sum(len(ledger) for ledger in confirmed.values())
-
-            def count(status):
-                with lock:
-                    return statuses.count(status)
-
-            workers = [threading.Thread(target=load, args=(seed,)) for seed in (1, 2)]
-            for worker in workers:
-                worker.start()
+            load = Load(client, tokens, cases).start()
             try:
-                wait_for(steps, lambda n: n >= 4)
+                wait_for(load.steps, lambda n: n >= 4)
                 proxy.cut()  # PostgreSQL "restarts": every connection breaks, new ones are refused
-                wait_for(lambda: count(503), lambda n: n >= 6)
+                wait_for(lambda: load.count(503), lambda n: n >= 6)
                 status, headers, page = browser.request("GET", "/werkvoorraad")
                 assert status == 503 and "De database is even niet bereikbaar" in page and headers["Retry-After"]
                 status, body = client.api("GET", f"/api/v1/cases/{cases[0]}", tokens["teamleider"])
@@ -69,14 +44,12 @@ def test_requests_get_503_while_the_database_is_unreachable_and_recover_when_it_
                 # The timer worker's sweeps fail too: it logs each and tries again at the next interval.
                 wait_for(timers.log_lines, lambda lines: any(
                     line["level"] == "ERROR" and "timer sweep failed" in line["message"] for line in lines))
-                before = steps()
+                before = load.steps()
                 proxy.restore()
-                wait_for(steps, lambda n: n >= before + 4)  # confirmed steps again, without restarting anything
+                wait_for(load.steps, lambda n: n >= before + 4)  # confirmed steps again, without restarting anything
             finally:
-                stop.set()
-                for worker in workers:
-                    worker.join(60)
-            assert 500 not in statuses and count(503) >= 6
+                load.stop()
+            assert 500 not in load.statuses and load.count(503) >= 6
             assert browser.request("GET", "/werkvoorraad")[0] == 200
 
             # The timer worker lived through it: logged its failed sweeps, then beat and fired again.
@@ -86,8 +59,8 @@ def test_requests_get_503_while_the_database_is_unreachable_and_recover_when_it_
             assert timers.alive() and report["timers"]["workers"][0]["pid"] == timers.process.pid
 
             # Nothing confirmed was lost, nothing doubled; no timer fired twice.
-            lost_answers = count(503)  # a step whose commit landed just before its connection broke
-            fired = check_against_ledger(client, tokens, schema_url(schema), confirmed, lost_answers)
+            lost_answers = load.count(503)  # a step whose commit landed just before its connection broke
+            fired = check_against_ledger(client, tokens, schema_url(schema), load.confirmed, lost_answers)
             assert all(len(names) == len(set(names)) for names in fired.values()), fired
         finally:
             web.kill()
