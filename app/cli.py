@@ -135,6 +135,29 @@ def timers_run(ctx):
     run_forever(_app(ctx))
 
 
+@main.group("letters")
+def letters_group():
+    """Brieven: hun pdf's."""
+
+
+@letters_group.command("render")
+@click.pass_context
+def letters_render(ctx):
+    """Maak de pdf van elke brief die er nog geen heeft (dat doet de timerwerker ook); toont hoeveel."""
+    from .letters import pdfs
+
+    app = _app(ctx)
+    with app.app_context():
+        made = 0
+        while rendered := pdfs.render_pending(limit=1000, seconds=float("inf")):
+            made += rendered
+        left = pdfs.pending()
+    click.echo(f"{made} pdf('s) gemaakt")
+    if left:
+        click.echo(f"{left} brief/brieven zonder pdf: het maken mislukte (zie het log)", err=True)
+        ctx.exit(1)
+
+
 @main.group("cases")
 def cases_group():
     """Zaken."""

@@ -177,17 +177,24 @@ class AccessLog(db.Model):
 
 
 class Document(db.Model):
-    """A letter the route sent or a caseworker wrote, as HTML and PDF; never changed once stored (a correction is a new row)."""
+    """A letter the route sent or a caseworker wrote, as HTML and PDF; never changed once stored (a correction is a new row).
+
+    The HTML is the letter as sent, stored with its step; the PDF is rendered from it a moment later (``letters.pdfs``)
+    and added once, by an UPDATE that only fills an empty ``pdf``.
+    """
 
     __tablename__ = "document"
+    __table_args__ = (
+        Index("ix_document_pdf_pending", "id", postgresql_where=text("pdf IS NULL"), sqlite_where=text("pdf IS NULL")),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("wmo_case.id"), index=True)
     kind: Mapped[str] = mapped_column(String(64))  # the letter, e.g. ontvangstbevestiging
     title: Mapped[str] = mapped_column(String(200))
     html: Mapped[str] = mapped_column(Text)
-    pdf: Mapped[bytes] = mapped_column(LargeBinary)
-    sha256: Mapped[str] = mapped_column(String(64))  # of the PDF
+    pdf: Mapped[bytes | None] = mapped_column(LargeBinary)  # None until rendered (letters.pdfs)
+    sha256: Mapped[str | None] = mapped_column(String(64))  # of the PDF, set with it
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     created_by: Mapped[str] = mapped_column(String(64))
     audit_event_id: Mapped[int] = mapped_column(ForeignKey("audit_event.id"), index=True)  # the step that made it

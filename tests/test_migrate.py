@@ -23,6 +23,6 @@ def test_upgrade_is_idempotent(db_url):
     engine = sa.create_engine(db_url)
     try:
         with engine.connect() as connection:
-            assert connection.execute(sa.text("select version_num from alembic_version")).scalar() == "0007"
+            assert connection.execute(sa.text("select version_num from alembic_version")).scalar() == "0008"
     finally:
         engine.dispose()

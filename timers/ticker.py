@@ -1,4 +1,4 @@
-"""The timer worker: APScheduler calls ``fire_due(now)`` every few seconds.
+"""The timer worker: APScheduler calls ``fire_due(now)`` every few seconds, then renders letters' PDFs.
 
 The database is the source of truth (the timer table); the scheduler holds nothing that a
 restart could lose, so after downtime the first sweep catches up everything that came due.
@@ -19,7 +19,7 @@ BEAT_SECONDS = 1.0  # during a long sweep, the heartbeat at most this often (aft
 
 
 def sweep(app) -> int:
-    """Record this worker's heartbeat and fire every timer due now; return how many fired.
+    """Record this worker's heartbeat, fire every timer due now and render waiting letters' PDFs; return how many fired.
 
     A failing sweep (the database restarting, a connection cut) is logged and retried at the next interval.
     """
@@ -44,9 +44,30 @@ def sweep(app) -> int:
                 beat(started_at)
                 log.info("timer sweep fired %s", fired,
                          extra={"fired": fired, "duration_ms": round((time.perf_counter() - began) * 1000, 1)})
-            return fired
     except Exception:  # a worker must survive a bad sweep (database restart, ...)
         log.exception("timer sweep failed; retrying at the next interval")
+        return 0
+    render_letters(app)
+    return fired
+
+
+LETTERS_SECONDS = 2.0  # after a sweep, letters' PDFs are rendered for at most this long (the rest after the next one)
+
+
+def render_letters(app) -> int:
+    """Render the PDFs of letters stored without one (``letters.pdfs``); a failure is logged and retried next time."""
+    from app.letters.pdfs import render_pending
+
+    try:
+        with app.app_context():
+            began = time.perf_counter()
+            rendered = render_pending(seconds=LETTERS_SECONDS)
+            if rendered:
+                log.info("letters' pdfs rendered: %s", rendered,
+                         extra={"rendered": rendered, "duration_ms": round((time.perf_counter() - began) * 1000, 1)})
+            return rendered
+    except Exception:
+        log.exception("rendering letters' pdfs failed; retrying after the next sweep")
         return 0
 
 

@@ -9,7 +9,7 @@ from ..access.service import record_view
 from ..auth.service import actor_for_token
 from ..cases import queries, service
 from ..errors import BadRequest, InvalidInput
-from ..letters import archive, handwritten
+from ..letters import archive, handwritten, pdfs
 from ..web.security import letter_csp
 from . import bp
 from .openapi import document
@@ -133,7 +133,7 @@ def write_document(case_id):
 @bp.get("/cases/<case_id>/documents/<int:document_id>.pdf")
 def document_pdf(case_id, document_id):
     found = archive.document(case_id, document_id, g.actor)
-    response = Response(found.pdf, mimetype="application/pdf")
+    response = Response(pdfs.pdf_of(found), mimetype="application/pdf")
     response.headers["Content-Disposition"] = f'attachment; filename="zaak-{found.case_id}-{found.kind}-{found.id}.pdf"'
     record_view(g.actor, found.case_id, f"api document {found.kind}", request.path)
     return response

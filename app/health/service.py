@@ -16,6 +16,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from ..config import Settings
 from ..db import db, utcnow
 from ..errors import rollback_quietly
+from ..letters import pdfs
 from ..models import TimerWorker
 
 FORGET_AFTER = timedelta(days=7)  # a worker not seen for this long leaves the report
@@ -36,13 +37,14 @@ def beat(started_at: datetime) -> None:
 
 
 def health(settings: Settings) -> dict:
-    """The database's state (a trivial query and its latency) and the timer workers' (their heartbeats)."""
+    """The database's state (a trivial query and its latency), the timer workers' (their heartbeats), letters' PDFs to make."""
     started = time.perf_counter()
     try:
         db.session.execute(text("SELECT 1"))
         latency = (time.perf_counter() - started) * 1000
         workers = db.session.scalars(select(TimerWorker).order_by(TimerWorker.last_seen.desc()).limit(SHOWN)).all()
         rows = [(w.host, w.pid, w.started_at, w.last_seen) for w in workers]
+        without_pdf = pdfs.pending()
         db.session.rollback()
     except SQLAlchemyError:
         rollback_quietly()
@@ -50,6 +52,7 @@ def health(settings: Settings) -> dict:
             "status": "fout",
             "database": {"ok": False, "error": "de database is niet bereikbaar"},
             "timers": {"ok": False, "stale_after_seconds": settings.timers_stale_after, "workers": []},
+            "letters": {"pdf_pending": None},
         }
     now = utcnow()
     listed = []
@@ -62,4 +65,6 @@ def health(settings: Settings) -> dict:
         "status": "ok" if timers_ok else "fout",
         "database": {"ok": True, "latency_ms": round(latency, 2)},
         "timers": {"ok": timers_ok, "stale_after_seconds": settings.timers_stale_after, "workers": listed},
+        # letters stored without their PDF yet: the timer workers render them; a growing number means they fall behind
+        "letters": {"pdf_pending": without_pdf},
     }

@@ -12,7 +12,7 @@ from ..db import db
 from ..engine import clock
 from ..errors import (CONCURRENT_CHANGE, DATABASE_DOWN, RETRY_AFTER, AppError, Forbidden, InvalidInput, concurrent_change,
                       database_down, rollback_quietly)
-from ..letters import archive
+from ..letters import archive, pdfs
 from ..models import Task
 from ..web.security import check_csrf, letter_csp, login_required
 from . import bp, link_bp, links, service, texts
@@ -92,7 +92,7 @@ def letter_html(token, document_id):
 def letter_pdf(token, document_id):
     actor = service.open_link(_settings(), token)
     found = service.letter(actor, document_id)
-    response = Response(found.pdf, mimetype="application/pdf")
+    response = Response(pdfs.pdf_of(found), mimetype="application/pdf")
     response.headers["Content-Disposition"] = f'attachment; filename="brief-{found.id}.pdf"'
     record_view(actor, actor.case_id, f"document {found.kind}", _path())
     return response

@@ -3,7 +3,8 @@
 A caseworker who does the klantmanager's or the beslisser's work (the gemeente's lanes say which roles)
 writes a subject and a plain text; paragraphs are separated by an empty line. The letter is rendered
 with the same letterhead as the route's letters (``brieven/handgeschreven.html`` over ``_brief.html``)
-and stored as HTML and PDF with an audit entry of its own, in one transaction.
+and stored as HTML with an audit entry of its own, in one transaction; its PDF follows, as a route letter's
+does (``letters.pdfs``).
 
 A correction is such a letter that names the letter it replaces: that letter stays stored as it was
 (``models.Document`` refuses every update), the new one points at it (``corrects_id``) and says in its
@@ -12,7 +13,6 @@ correct the correction.
 """
 from __future__ import annotations
 
-import hashlib
 import html
 import re
 
@@ -29,7 +29,7 @@ from ..engine import clock
 from ..errors import Conflict, Forbidden, InvalidInput, NotFound
 from ..models import AuditEvent, Document
 from . import archive
-from .render import datum, render_html, render_pdf
+from .render import datum, render_html
 from .service import addressee
 
 LETTER = "brief"  # the kind of a letter written by hand
@@ -119,7 +119,6 @@ def write(settings: Settings, case_id, payload, actor: Actor, corrects=None) -> 
             _not_replaced(old)
         route = processes.route_of(settings, case)
         page = render_html(route.gemeente.naam, TEMPLATE, _context(case, route, cleaned, old))
-        pdf = render_pdf(page)
         audit = AuditEvent(
             case_id=case.id, actor=actor.username, kind=AUDIT_KIND, name=CORRECTION if old else "handgeschreven",
             task_id=None, changes={"onderwerp": cleaned["onderwerp"], **({"corrigeert": old.id} if old else {})},
@@ -128,8 +127,8 @@ def write(settings: Settings, case_id, payload, actor: Actor, corrects=None) -> 
         db.session.add(audit)
         db.session.flush()
         document = Document(
-            case_id=case.id, kind=CORRECTION if old else LETTER, title=cleaned["onderwerp"], html=page, pdf=pdf,
-            sha256=hashlib.sha256(pdf).hexdigest(), created_by=actor.username, audit_event_id=audit.id,
+            case_id=case.id, kind=CORRECTION if old else LETTER, title=cleaned["onderwerp"], html=page,
+            created_by=actor.username, audit_event_id=audit.id,
             element=ELEMENT, corrects_id=old.id if old else None,
         )
         db.session.add(document)

@@ -2,23 +2,22 @@
 
 A process owner marks the element that sends a letter in the diagram (property ``brief`` on the task,
 e.g. ``ontvangstbevestiging``); when a step completes that element, ``make_letters`` renders the letter
-and adds it to the step's transaction, so a letter exists exactly when its step was stored. A stored
-letter is never changed (see ``models.Document``): a correction is a new letter.
+to HTML and adds it to the step's transaction, so a letter exists exactly when its step was stored. Its
+PDF is rendered from that HTML a moment later, outside the step (``letters.pdfs``). A stored letter is
+never changed (see ``models.Document``): a correction is a new letter.
 
 Each letter declares the fields it needs; a missing one raises ``LetterError`` naming it, and the step
 stores nothing: no half-filled letter, no step without its letter.
 """
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass
-
 
 from .. import forms
 from ..engine import clock
 from ..db import db
 from ..models import Document
-from .render import LetterError, render_html, render_pdf
+from .render import LetterError, render_html
 from timers.termijnen import einde_termijn, parse_duur
 
 
@@ -141,7 +140,7 @@ def letter_for(brief: str | None, data: dict) -> Letter | None:
 
 
 def make_letters(case, route, step, terms, audit_event, actor) -> list[Document]:
-    """Render and add (not commit) the letters of the elements ``step`` completed; LetterError if data is missing."""
+    """Render (to HTML) and add, not commit, the letters of the elements ``step`` completed; LetterError if data is missing."""
     made = []
     for element in step.completed:
         letter = letter_for(route.definition.letters.get(element), case.data or {})
@@ -154,13 +153,11 @@ def make_letters(case, route, step, terms, audit_event, actor) -> list[Document]
                 f"de brief '{letter.title}' kan niet worden gemaakt: {', '.join(missing)} ontbreekt in de zaak",
                 {name: f"nodig voor de brief {letter.kind}" for name in missing},
             )
-        html = render_html(route.gemeente.naam, letter.template, context)
-        pdf = render_pdf(html)
         document = Document(
-            case_id=case.id, kind=letter.kind, title=letter.title, html=html, pdf=pdf,
-            sha256=hashlib.sha256(pdf).hexdigest(), created_by=actor.username, audit_event_id=audit_event.id,
-            element=element,
-        )
+            case_id=case.id, kind=letter.kind, title=letter.title,
+            html=render_html(route.gemeente.naam, letter.template, context),
+            created_by=actor.username, audit_event_id=audit_event.id, element=element,
+        )  # its PDF follows (letters.pdfs)
         db.session.add(document)
         made.append(document)
     return made

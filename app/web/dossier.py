@@ -13,6 +13,7 @@ from flask import Response, abort, current_app, g, jsonify, render_template, req
 
 from ..access.service import record_view
 from ..cases import dossier
+from ..letters import pdfs
 from . import bp
 from .security import letter_csp, login_required
 
@@ -90,7 +91,7 @@ def case_document_html(case_id, document_id):
 @login_required
 def case_document_pdf(case_id, document_id):
     found = dossier.document(case_id, document_id, g.actor)
-    response = Response(found.pdf, mimetype="application/pdf")
+    response = Response(pdfs.pdf_of(found), mimetype="application/pdf")
     response.headers["Content-Disposition"] = f'attachment; filename="zaak-{case_id}-{found.kind}-{found.id}.pdf"'
     record_view(g.actor, case_id, f"document {found.kind}", request.path)
     return response

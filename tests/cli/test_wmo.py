@@ -1,4 +1,5 @@
 """The wmo command as an operator uses it, on a fresh SQLite database."""
+import hashlib
 import json
 import os
 import subprocess
@@ -60,6 +61,21 @@ def test_demo_load_timers_fire_and_cases_show(db):
     case = json.loads(shown.stdout)
     assert case["id"] == 1 and case["open_tasks"][0]["name"] == "gesprek_plannen"
     assert wmo(db, "cases", "show", "999").returncode != 0
+
+
+def test_letters_render_makes_every_missing_pdf_once(db):
+    import sqlite3
+
+    assert wmo(db, "demo", "load").returncode == 0
+    connection = sqlite3.connect(db / "wmo.db")
+    waiting = connection.execute("select count(*) from document where pdf is null").fetchone()[0]
+    assert waiting >= 20  # the demo's letters, stored by their steps without a PDF yet
+    result = wmo(db, "letters", "render")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == f"{waiting} pdf('s) gemaakt"
+    rows = connection.execute("select pdf, sha256 from document").fetchall()
+    assert all(pdf.startswith(b"%PDF") and hashlib.sha256(pdf).hexdigest() == sha256 for pdf, sha256 in rows)
+    assert wmo(db, "letters", "render").stdout.strip() == "0 pdf('s) gemaakt"
 
 
 @pytest.mark.parametrize("value", ["gisteren", "2026-12-01T09:00:00"])

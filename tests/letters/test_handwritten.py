@@ -47,8 +47,9 @@ def test_a_klantmanager_writes_a_letter_from_the_dossier(client, users, settings
     assert "<h1>Uw &lt;b&gt;vraag&lt;/b&gt; over de hulp</h1>" in html and "<b>vraag</b>" not in html
     assert "<p>U belde ons op 18 november.<br>Wij hebben uw vraag genoteerd.</p>" in html
     assert "<p>Wij bellen u volgende week terug.</p>" in html and "Met vriendelijke groet" in html
-    assert letter.sha256 == hashlib.sha256(letter.pdf).hexdigest()
     assert "Wij bellen u volgende week terug." in pdf_text(letter)
+    db.session.refresh(letter)
+    assert letter.sha256 == hashlib.sha256(letter.pdf).hexdigest()
     # One audit entry, shown in the timeline; the letter in the list with its downloads.
     audit = db.session.get(AuditEvent, letter.audit_event_id)
     assert (audit.kind, audit.name, audit.actor, audit.changes) == ("brief", "handgeschreven", "km",

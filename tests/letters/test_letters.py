@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from app.db import db
 from app.demo import create_case, demo_bsns, task, walk
 from app.engine import clock
-from app.letters import LETTERS, Letter, LetterError
+from app.letters import LETTERS, Letter, LetterError, pdfs
 from app.models import AuditEvent, Case, Document
 from tests.cases.test_paths import BEOORDELEN, MELDING, aanvraag, toekennen
 from tests.processes.test_zwartewaterland import designated  # noqa: F401 (a fixture: Zwartewaterland with hulpmiddel designated)
@@ -20,7 +20,7 @@ NOV_20 = datetime(2026, 11, 20, 12, tzinfo=clock.AMSTERDAM)
 
 
 def pdf_text(document) -> str:
-    text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(document.pdf)).pages)
+    text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(pdfs.pdf_of(document))).pages)
     return re.sub(r"\s+", " ", text)
 
 
@@ -43,9 +43,11 @@ def test_a_melding_sends_one_ontvangstbevestiging(settings):
     assert 'class="briefhoofd"' in html and "Landelijke route (Wmo 2015)" in html  # no briefhoofd: the gemeente's naam
     assert "9 november 2026" in html  # the persoonlijk plan: 7 days after Mon 2 Nov
     assert "cliëntondersteuner" in html and "gratis" in html
+    assert letter.pdf is None and letter.sha256 is None  # the step stores the letter; its PDF follows
+    text = pdf_text(letter)
+    db.session.refresh(letter)
     assert letter.pdf.startswith(b"%PDF")
     assert letter.sha256 == hashlib.sha256(letter.pdf).hexdigest()
-    text = pdf_text(letter)
     assert "Wij hebben uw melding ontvangen" in text
     assert "uiterlijk op 9 november 2026" in text
     assert "Cliëntondersteuning is gratis" in text

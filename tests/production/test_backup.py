@@ -14,6 +14,7 @@ from .live import cases_waiting_on_timers, pg_schema, schema_url, wmo
 
 
 def _read_back(env, case_ids, url):
+    assert wmo(env, "letters", "render").strip().endswith("pdf('s) gemaakt")  # the PDFs the timer worker would make
     shown = {case_id: json.loads(wmo(env, "cases", "show", str(case_id))) for case_id in case_ids}
     engine = sa.create_engine(url)
     try:
