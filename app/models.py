@@ -23,7 +23,8 @@ class ProcessVersion(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     gemeente: Mapped[str] = mapped_column(String(64), index=True)
     hash: Mapped[str] = mapped_column(String(64))
-    files: Mapped[dict] = mapped_column(JSON)  # {file name: XML text}
+    # {file name: XML text}; deferred: a step needs only the hash (its parsed definition is cached by it), not 200 KB of XML
+    files: Mapped[dict] = mapped_column(JSON, deferred=True)
     deployed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     deployed_by: Mapped[str] = mapped_column(String(64))
 

@@ -100,6 +100,7 @@ def run(app, url: str, per_point: int) -> None:
     from app.demo import _scenarios, _spread, create_case, demo_bsns, walk
     from app.engine import clock
     from app.engine.serializer import as_json
+    from app.letters.pdfs import render_pending
     from app.models import Case, ProcessVersion
 
     settings = app.extensions["wmo"]
@@ -120,6 +121,8 @@ def run(app, url: str, per_point: int) -> None:
             walk(settings, case_id, _spread(steps, start, today), start)
             ids.append(case_id)
         db.session.commit()
+        while render_pending(limit=1000, seconds=float("inf")):  # the letters' PDFs, as the timer worker adds them
+            pass
         grown = (database_bytes(db) - before) / per_point
         per_case = [case_bytes(db, case_id) for case_id in ids]
         keys = sorted({k for sizes in per_case for k in sizes})
