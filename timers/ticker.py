@@ -18,9 +18,11 @@ SWEEP_LIMIT = 1000  # a sweep hands over to the next one after this many, so a b
 BEAT_SECONDS = 1.0  # during a long sweep, the heartbeat at most this often (after a batch of cases)
 
 
-def sweep(app) -> int:
+def sweep(app, letters_until: float | None = None) -> int:
     """Record this worker's heartbeat, fire every timer due now and render waiting letters' PDFs; return how many fired.
 
+    Letters' PDFs are rendered until none wait or until ``letters_until`` (``time.monotonic()``; default
+    ``LETTERS_SECONDS`` from the end of the firing), so a backlog of letters never holds up the next sweep.
     A failing sweep (the database restarting, a connection cut) is logged and retried at the next interval.
     """
     from app.cases.service import fire_due
@@ -47,21 +49,21 @@ def sweep(app) -> int:
     except Exception:  # a worker must survive a bad sweep (database restart, ...)
         log.exception("timer sweep failed; retrying at the next interval")
         return 0
-    render_letters(app)
+    render_letters(app, time.monotonic() + LETTERS_SECONDS if letters_until is None else letters_until)
     return fired
 
 
-LETTERS_SECONDS = 2.0  # after a sweep, letters' PDFs are rendered for at most this long (the rest after the next one)
+LETTERS_SECONDS = 2.0  # what a sweep spends on letters' PDFs at least, when the caller gives no time of its own
 
 
-def render_letters(app) -> int:
-    """Render the PDFs of letters stored without one (``letters.pdfs``); a failure is logged and retried next time."""
+def render_letters(app, until: float) -> int:
+    """Render the PDFs of letters stored without one (``letters.pdfs``) until ``until``; failures are logged."""
     from app.letters.pdfs import render_pending
 
     try:
         with app.app_context():
             began = time.perf_counter()
-            rendered = render_pending(seconds=LETTERS_SECONDS)
+            rendered = render_pending(limit=10**9, seconds=max(LETTERS_SECONDS, until - time.monotonic()))
             if rendered:
                 log.info("letters' pdfs rendered: %s", rendered,
                          extra={"rendered": rendered, "duration_ms": round((time.perf_counter() - began) * 1000, 1)})
@@ -92,13 +94,18 @@ def refresh_statistics(app) -> None:
         log.exception("ANALYZE failed; retrying in an hour")
 
 
+def _scheduled_sweep(app, interval: int) -> int:
+    """A sweep that spends the rest of its interval on letters' PDFs, if any wait."""
+    return sweep(app, letters_until=time.monotonic() + interval - 1)
+
+
 def start_ticker(app) -> BackgroundScheduler | None:
     """Start the in-process timer worker (not in Werkzeug's reloader parent)."""
     if app.debug and os.environ.get("WERKZEUG_RUN_MAIN") != "true":
         return None
     settings = app.extensions["wmo"]
     scheduler = BackgroundScheduler(timezone="UTC")
-    scheduler.add_job(sweep, "interval", seconds=settings.timer_interval, args=[app],
+    scheduler.add_job(_scheduled_sweep, "interval", seconds=settings.timer_interval, args=[app, settings.timer_interval],
                       max_instances=1, coalesce=True, next_run_time=datetime.now(timezone.utc))
     scheduler.add_job(refresh_statistics, "interval", hours=STATISTICS_HOURS, args=[app], max_instances=1, coalesce=True)
     scheduler.start()
@@ -116,5 +123,5 @@ def run_forever(app) -> None:
         if started - analysed > STATISTICS_HOURS * 3600:
             refresh_statistics(app)
             analysed = started
-        sweep(app)
+        sweep(app, letters_until=started + interval - 0.5)  # letters' PDFs until just before the next sweep
         time.sleep(max(0.0, interval - (time.monotonic() - started)))

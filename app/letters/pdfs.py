@@ -39,8 +39,9 @@ def render_pending(limit: int = 100, seconds: float = 2.0) -> int:
     """Render and store the PDFs of letters that have none yet, oldest first; return how many this call stored.
 
     Stops after ``limit`` letters or ``seconds``, so a backlog never delays the next timer sweep long. On PostgreSQL
-    each letter is claimed with ``FOR UPDATE SKIP LOCKED``, so several workers share a backlog without rendering a
-    letter twice; a letter that fails to render is logged and left for ``RETRY_FAILED_AFTER`` seconds.
+    each letter is claimed with ``FOR NO KEY UPDATE SKIP LOCKED`` (a correction may still point at it meanwhile), so
+    several workers share a backlog without rendering a letter twice; a letter that fails to render is logged and
+    left for ``RETRY_FAILED_AFTER`` seconds.
     """
     began, stored = time.monotonic(), 0
     sqlite = db.engine.dialect.name == "sqlite"
@@ -50,7 +51,8 @@ def render_pending(limit: int = 100, seconds: float = 2.0) -> int:
         query = select(Document.id, Document.html).where(Document.pdf.is_(None))
         if skip:
             query = query.where(Document.id.not_in(skip))
-        row = db.session.execute(query.order_by(Document.id).limit(1).with_for_update(skip_locked=True)).first()
+        claim = query.order_by(Document.id).limit(1).with_for_update(skip_locked=True, key_share=True)
+        row = db.session.execute(claim).first()
         if row is None:
             db.session.rollback()
             break
