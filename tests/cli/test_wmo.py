@@ -143,6 +143,9 @@ def test_timers_run_is_a_worker_that_fires_what_is_due(db, monkeypatch):
         assert steps == [("onderzoektermijn_verstreken, wacht_op_plan",)]
         names = {r[0] for r in connection.execute("select name from task where closed_at is null")}
         assert names == {"gesprek_voeren", "onderzoektermijn_bewaken"}
+        # and after its sweeps it rendered the letters' PDFs (ontvangstbevestiging, uitnodiging)
+        letters = connection.execute("select kind, substr(pdf, 1, 4) from document order by id").fetchall()
+        assert letters == [("ontvangstbevestiging", b"%PDF"), ("uitnodiging_gesprek", b"%PDF")]
     finally:
         worker.terminate()
         worker.wait(10)
