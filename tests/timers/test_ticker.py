@@ -6,6 +6,7 @@ from sqlalchemy import func, select
 
 from app.db import db
 from app.demo import create_case, task, walk
+from app.letters import pdfs
 from app.models import Timer
 from timers.ticker import start_ticker, sweep
 
@@ -39,6 +40,10 @@ def test_scheduler_in_the_web_process_sweeps(sqlite_app):
                 break
             time.sleep(0.2)
         assert db.session.scalar(select(func.count()).select_from(Timer)) == 0
+        while time.monotonic() < deadline and pdfs.pending():  # and it renders the letters' PDFs after the sweep
+            db.session.remove()
+            time.sleep(0.2)
+        assert pdfs.pending() == 0
     finally:
         scheduler.shutdown(wait=True)
 
