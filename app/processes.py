@@ -7,6 +7,7 @@ the version it started with, and new cases start on the newest version.
 """
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -22,6 +23,7 @@ from .letters.service import KINDS
 from .models import ProcessVersion
 
 _definitions: dict[str, engine.Definition] = {}
+_parsing = threading.Lock()
 
 
 def read_files(gemeente: Gemeente) -> dict[str, bytes]:
@@ -148,11 +150,14 @@ def current(gemeente: Gemeente) -> ProcessVersion:
 
 
 def definition(version: ProcessVersion) -> engine.Definition:
-    """Return the parsed definition of a stored version (parsed once per process)."""
+    """Return the parsed definition of a stored version (parsed once per process, by one thread at a time)."""
     cached = _definitions.get(version.hash)
     if cached is None:
-        cached = engine.load({name: text.encode("utf-8") for name, text in version.files.items()}, lanes=None)
-        _definitions[version.hash] = cached
+        with _parsing:  # a threaded web worker's first requests all need the route: parse it once, not once each
+            cached = _definitions.get(version.hash)
+            if cached is None:
+                cached = engine.load({name: text.encode("utf-8") for name, text in version.files.items()}, lanes=None)
+                _definitions[version.hash] = cached
     return cached
 
 

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from lxml import etree
 
-from . import engine, processes
+from . import engine, processes, safe_xml
 from .config import ConfigError, Settings
 from .engine.definitions import NS, Problem
 
@@ -26,7 +26,6 @@ BASE = "base"
 SAMPLE_DATE = "2026-03-02"  # a Monday: the sample case's dates
 SAMPLE_INSTANT = "2026-03-02T00:00:00+01:00"
 TIMER_TAGS = ("timeDate", "timeDuration", "timeCycle")
-_SAFE_XML = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False)
 
 
 @dataclass
@@ -183,7 +182,7 @@ def _sample(prop: dict):
 
 def _xml(content: bytes):
     try:
-        return etree.fromstring(content, _SAFE_XML)
+        return safe_xml.fromstring(content)
     except etree.XMLSyntaxError:
         return etree.Element("leeg")
 

@@ -15,6 +15,7 @@ from SpiffWorkflow.bpmn.specs.mixins.user_task import UserTask
 from SpiffWorkflow.exceptions import SpiffWorkflowException
 from SpiffWorkflow.spiff.parser import VALIDATOR, SpiffBpmnParser
 
+from .. import safe_xml
 from .scripting import ExpressionError, check_expression
 
 MAIN_PROCESS = "wmo_route"
@@ -23,7 +24,6 @@ NS = {
     "bpmn": "http://www.omg.org/spec/BPMN/20100524/MODEL",
     "spiff": "http://spiffworkflow.org/bpmn/schema/1.0/core",
 }
-_SAFE_XML = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False)
 
 
 @dataclass(frozen=True)
@@ -128,7 +128,7 @@ def _user_task_info(spec, process_id: str) -> UserTaskInfo:
 def defined_ids(content: bytes) -> set[str]:
     """The ids a route file defines: its processes (``bpmn:process``) or decisions (``dmn:decision``)."""
     try:
-        root = etree.fromstring(content, _SAFE_XML)
+        root = safe_xml.fromstring(content)
     except etree.XMLSyntaxError:
         return set()
     return {node.get("id") for node in root.iter() if isinstance(node.tag, str) and node.get("id")
@@ -150,7 +150,7 @@ def load(files: dict[str, bytes], main: str = MAIN_PROCESS, lanes=ROLES, form_ex
     calls: list[tuple[str, str, str]] = []  # (file, call activity id, called process id)
     for name in sorted(files):
         try:
-            root = etree.fromstring(files[name], _SAFE_XML)
+            root = safe_xml.fromstring(files[name])
         except etree.XMLSyntaxError as error:
             problems.append(Problem(name, "", f"geen geldige XML: {error}"))
             continue

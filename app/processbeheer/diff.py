@@ -12,7 +12,8 @@ from dataclasses import dataclass, field
 
 from lxml import etree
 
-_SAFE_XML = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False, remove_comments=True)
+from .. import safe_xml
+
 DI_NAMESPACES = (
     "http://www.omg.org/spec/BPMN/20100524/DI",
     "http://www.omg.org/spec/DD/20100524/DC",
@@ -90,7 +91,7 @@ class Change:
 def parse(xml: bytes | str) -> etree._Element:
     """Parse a stored BPMN or DMN file (no entities, no network)."""
     data = xml.encode("utf-8") if isinstance(xml, str) else xml
-    return etree.fromstring(data, _SAFE_XML)
+    return safe_xml.fromstring(data, remove_comments=True)
 
 
 def compare(old: bytes | str, new: bytes | str) -> list[Change]:
