@@ -148,9 +148,7 @@ def letters_render(ctx):
 
     app = _app(ctx)
     with app.app_context():
-        made = 0
-        while rendered := pdfs.render_pending(limit=1000, seconds=float("inf")):
-            made += rendered
+        made = pdfs.render_pending()
         left = pdfs.pending()
     click.echo(f"{made} pdf('s) gemaakt")
     if left:

@@ -148,8 +148,6 @@ def init_app(app) -> None:
         return response
 
 
-
-
 def _path() -> str:
     """The request's path without its query string, a resident's link token replaced by ``<link>``."""
     path = request.path

@@ -121,8 +121,7 @@ def run(app, url: str, per_point: int) -> None:
             walk(settings, case_id, _spread(steps, start, today), start)
             ids.append(case_id)
         db.session.commit()
-        while render_pending(limit=1000, seconds=float("inf")):  # the letters' PDFs, as the timer worker adds them
-            pass
+        render_pending()  # the letters' PDFs, as the timer worker adds them
         grown = (database_bytes(db) - before) / per_point
         per_case = [case_bytes(db, case_id) for case_id in ids]
         keys = sorted({k for sizes in per_case for k in sizes})

@@ -49,21 +49,23 @@ def sweep(app, letters_until: float | None = None) -> int:
     except Exception:  # a worker must survive a bad sweep (database restart, ...)
         log.exception("timer sweep failed; retrying at the next interval")
         return 0
-    render_letters(app, time.monotonic() + LETTERS_SECONDS if letters_until is None else letters_until)
+    render_letters(app, letters_until)
     return fired
 
 
 LETTERS_SECONDS = 2.0  # what a sweep spends on letters' PDFs at least, when the caller gives no time of its own
 
 
-def render_letters(app, until: float) -> int:
-    """Render the PDFs of letters stored without one (``letters.pdfs``) until ``until``; failures are logged."""
+def render_letters(app, until: float | None = None) -> int:
+    """Render the PDFs of letters stored without one (``letters.pdfs``) until ``until``, and for at least
+    ``LETTERS_SECONDS``; failures are logged."""
     from app.letters.pdfs import render_pending
 
     try:
         with app.app_context():
             began = time.perf_counter()
-            rendered = render_pending(limit=10**9, seconds=max(LETTERS_SECONDS, until - time.monotonic()))
+            seconds = LETTERS_SECONDS if until is None else max(LETTERS_SECONDS, until - time.monotonic())
+            rendered = render_pending(seconds=seconds)
             if rendered:
                 log.info("letters' pdfs rendered: %s", rendered,
                          extra={"rendered": rendered, "duration_ms": round((time.perf_counter() - began) * 1000, 1)})

@@ -20,13 +20,13 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from .. import processes
-from ..forms import CONTROL_CHARACTERS
 from ..auth.service import Actor
 from ..cases.service import lock_case
 from ..config import Settings
 from ..db import db
 from ..engine import clock
 from ..errors import Conflict, Forbidden, InvalidInput, NotFound
+from ..forms import CONTROL_CHARACTERS
 from ..models import AuditEvent, Document
 from . import archive
 from .render import datum, render_html

@@ -35,17 +35,18 @@ def pdf_of(document: Document) -> bytes:
     return db.session.scalar(select(Document.pdf).where(Document.id == document.id))
 
 
-def render_pending(limit: int = 100, seconds: float = 2.0) -> int:
+def render_pending(limit: int | None = None, seconds: float | None = None) -> int:
     """Render and store the PDFs of letters that have none yet, oldest first; return how many this call stored.
 
-    Stops after ``limit`` letters or ``seconds``, so a backlog never delays the next timer sweep long. On PostgreSQL
+    Stops when none wait (a failed one aside), or after ``limit`` letters or ``seconds`` when given, so a backlog never
+    delays the next timer sweep long. On PostgreSQL
     each letter is claimed with ``FOR NO KEY UPDATE SKIP LOCKED`` (a correction may still point at it meanwhile), so
     several workers share a backlog without rendering a letter twice; a letter that fails to render is logged and
     left for ``RETRY_FAILED_AFTER`` seconds.
     """
     began, stored = time.monotonic(), 0
     sqlite = db.engine.dialect.name == "sqlite"
-    while stored < limit and time.monotonic() - began < seconds:
+    while (limit is None or stored < limit) and (seconds is None or time.monotonic() - began < seconds):
         now = time.monotonic()
         skip = [i for i, at in _failed.items() if now - at < RETRY_FAILED_AFTER]
         query = select(Document.id, Document.html).where(Document.pdf.is_(None))
