@@ -23,14 +23,16 @@ TO_GESPREK_VOEREN = (("task", "gesprek_plannen", {"gesprek_nodig": True, "gespre
 
 
 @contextmanager
-def database(url: str | None):
-    """Yield a database URL of the benchmark's own: ``url``'s database in a new schema (PostgreSQL), or a new SQLite file."""
+def database(url: str | None, tag: str = ""):
+    """Yield a database URL of the benchmark's own: ``url``'s database in a new schema (PostgreSQL), or a new SQLite file.
+
+    ``tag`` tells apart two such databases of one run."""
     import sqlalchemy as sa
 
     url = url or f"sqlite:///{tempfile.mkdtemp()}/bench.db"
     schema = None
     if url.startswith("postgresql"):
-        schema = f"bench_{os.getpid()}"
+        schema = f"bench_{os.getpid()}{tag}"
         admin = sa.create_engine(url)
         with admin.begin() as conn:
             conn.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
@@ -62,10 +64,25 @@ def make_app(url: str):
     from app.config import load_settings
 
     migrate.upgrade(url)
+    os.environ["WMO_DATABASE_URL"] = url  # the app's database (a run may have several)
     app = create_app(load_settings(ROOT / "config.toml"))
     for name in ("app.request", "app.cases.service", "timers.ticker"):
         logging.getLogger(name).setLevel(logging.WARNING)
     return app
+
+
+def settle(db, tables) -> None:
+    """After a bulk load, what runs on its own in production: autovacuum on PostgreSQL (VACUUM ANALYZE: statistics, and
+    the visibility map that lets a query read an index alone), the timer worker's hourly ANALYZE on SQLite."""
+    db.session.commit()
+    if db.engine.dialect.name == "postgresql":
+        with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+            for table in tables:
+                connection.exec_driver_sql(f"VACUUM ANALYZE {table}")
+    else:
+        for table in tables:
+            db.session.execute(db.text(f"ANALYZE {table}"))
+        db.session.commit()
 
 
 def backend(url: str) -> str:

@@ -9,9 +9,10 @@ from __future__ import annotations
 import argparse
 import time
 import uuid
+from contextlib import ExitStack
 from datetime import date, datetime, timedelta, timezone
 
-from common import LANES, NAMES, backend, database, make_app, p50_p95
+from common import LANES, NAMES, backend, database, make_app, p50_p95, settle
 
 
 def main() -> None:
@@ -20,8 +21,10 @@ def main() -> None:
     parser.add_argument("--sizes", default="1000,100000")
     parser.add_argument("--repeat", type=int, default=40)
     args = parser.parse_args()
-    with database(args.url) as url:
-        run(url, [int(n) for n in args.sizes.split(",")], args.repeat)
+    sizes = [int(n) for n in args.sizes.split(",")]
+    with ExitStack() as stack:
+        urls = [stack.enter_context(database(args.url, f"_{size}")) for size in sizes]
+        run(urls, sizes, args.repeat)
 
 
 def _fill(db, count: int, start: int) -> None:
@@ -42,57 +45,55 @@ def _fill(db, count: int, start: int) -> None:
     for chunk in range(0, count, 5000):
         db.session.execute(db.insert(Case), cases[chunk:chunk + 5000])
         db.session.execute(db.insert(Task), tasks[chunk:chunk + 5000])
-    db.session.commit()
-    # What autovacuum (PostgreSQL) or the timer worker's hourly ANALYZE (SQLite) does after a load.
-    db.session.execute(db.text("ANALYZE task"))
-    db.session.execute(db.text("ANALYZE wmo_case"))
-    db.session.commit()
+    settle(db, ("task", "wmo_case"))
 
 
-def _time(fn, repeat: int) -> tuple[float, float]:
-    fn()  # warm
-    samples = []
-    for _ in range(repeat):
-        started = time.perf_counter()
-        fn()
-        samples.append((time.perf_counter() - started) * 1000)
-    return p50_p95(samples)
-
-
-def run(url: str, sizes: list[int], repeat: int) -> None:
+def run(urls: list[str], sizes: list[int], repeat: int) -> None:
     from app import processes
     from app.auth.service import Actor
     from app.db import db
     from app.inbox import service as inbox
 
-    app = make_app(url)
-    settings = app.extensions["wmo"]
+    apps = []
+    for url, size in zip(urls, sizes):  # one database per size, filled once
+        app = make_app(url)
+        with app.app_context():
+            processes.current(app.extensions["wmo"].gemeente_config())  # deploys the route: the cases need a version row
+            _fill(db, size, 0)
+        apps.append(app)
     km = Actor("km", frozenset({"klantmanager"}))
     tl = Actor("tl", frozenset({"teamleider"}))
     queries = {
-        "inbox, first page": lambda: inbox.inbox(settings, km, inbox.Filters()),
-        "inbox, task type filter": lambda: inbox.inbox(settings, km, inbox.Filters(taak="gesprek_plannen")),
-        "inbox, term signal filter": lambda: inbox.inbox(settings, km, inbox.Filters(signaal="nadert")),
-        "inbox, page 20": lambda: inbox.inbox(settings, km, inbox.Filters(pagina=20)),
-        "team view, first page": lambda: inbox.team(settings, tl, inbox.Filters()),
+        "inbox, first page": lambda settings: inbox.inbox(settings, km, inbox.Filters()),
+        "inbox, task type filter": lambda settings: inbox.inbox(settings, km, inbox.Filters(taak="gesprek_plannen")),
+        "inbox, term signal filter": lambda settings: inbox.inbox(settings, km, inbox.Filters(signaal="nadert")),
+        "inbox, page 20": lambda settings: inbox.inbox(settings, km, inbox.Filters(pagina=20)),
+        "team view, first page": lambda settings: inbox.team(settings, tl, inbox.Filters()),
     }
-    results: dict[str, dict[int, tuple[float, float]]] = {q: {} for q in queries}
-    with app.app_context():
-        processes.current(settings.gemeente_config())  # deploys the route: the cases need a version row
-        filled = 0
-        for size in sizes:
-            _fill(db, size - filled, filled)
-            filled = size
-            for name, fn in queries.items():
-                results[name][size] = _time(lambda: (fn(), db.session.rollback()), repeat)
-    print(f"\ninbox benchmark on {backend(url)} (open tasks, median / p95 in ms of {repeat} runs)")
+    # Round-robin over the sizes, so that a slower spell of the machine weighs on both sides of a ratio alike.
+    samples: dict[str, dict[int, list[float]]] = {q: {size: [] for size in sizes} for q in queries}
+    for round_ in range(repeat + 1):  # the first round warms the caches
+        for app, size in zip(apps, sizes):
+            with app.app_context():
+                settings = app.extensions["wmo"]
+                for name, fn in queries.items():
+                    started = time.perf_counter()
+                    fn(settings)
+                    db.session.rollback()
+                    if round_:
+                        samples[name][size].append((time.perf_counter() - started) * 1000)
+    for app in apps:
+        with app.app_context():
+            db.session.remove()
+            db.engine.dispose()
+    print(f"\ninbox benchmark on {backend(urls[0])} (open tasks, median / p95 in ms of {repeat} runs, sizes interleaved)")
     header = " | ".join(f"{n:,} open" for n in sizes)
     print(f"| query | {header} | ratio {sizes[-1]:,} / {sizes[0]:,} (p50) |")
     print("| --- |" + " --- |" * (len(sizes) + 1))
-    for name, by_size in results.items():
-        cells = " | ".join(f"{by_size[n][0]:.1f} / {by_size[n][1]:.1f}" for n in sizes)
-        ratio = by_size[sizes[-1]][0] / by_size[sizes[0]][0]
-        print(f"| {name} | {cells} | {ratio:.2f}x |")
+    for name, by_size in samples.items():
+        figures = {n: p50_p95(by_size[n]) for n in sizes}
+        cells = " | ".join(f"{figures[n][0]:.1f} / {figures[n][1]:.1f}" for n in sizes)
+        print(f"| {name} | {cells} | {figures[sizes[-1]][0] / figures[sizes[0]][0]:.2f}x |")
 
 
 if __name__ == "__main__":

@@ -17,7 +17,7 @@ import time
 import uuid
 from datetime import date, datetime, timedelta, timezone
 
-from common import LANES, NAMES, conditions, answers_for, backend, case_at_gesprek_voeren, database, make_app, open_task, p50_p95
+from common import LANES, NAMES, conditions, answers_for, backend, case_at_gesprek_voeren, database, make_app, open_task, p50_p95, settle
 
 
 
@@ -64,9 +64,7 @@ def fill(db, version_id: int, process_hash: str, first_id: int, count: int) -> N
         for model, rows in ((Case, cases), (Task, tasks), (Timer, timers), (Deadline, deadlines), (AuditEvent, audits), (Wait, waits)):
             db.session.execute(db.insert(model), rows)
         db.session.commit()
-    for table in ("wmo_case", "task", "timer", "deadline", "audit_event", "wait"):  # what autovacuum / the hourly ANALYZE does
-        db.session.execute(db.text(f"ANALYZE {table}"))
-    db.session.commit()
+    settle(db, ("wmo_case", "task", "timer", "deadline", "audit_event", "wait"))
 
 
 def run(app, url: str, sizes: list[int], per_size: int) -> None:

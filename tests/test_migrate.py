@@ -23,7 +23,7 @@ def test_upgrade_is_idempotent(db_url):
     engine = sa.create_engine(db_url)
     try:
         with engine.connect() as connection:
-            assert connection.execute(sa.text("select version_num from alembic_version")).scalar() == "0008"
+            assert connection.execute(sa.text("select version_num from alembic_version")).scalar() == "0009"
     finally:
         engine.dispose()
 
