@@ -63,6 +63,7 @@ def make_app(url: str):
     from app import create_app, migrate
     from app.config import load_settings
 
+    logging.getLogger("alembic").setLevel(logging.WARNING)  # a second database's upgrade would log every revision
     migrate.upgrade(url)
     os.environ["WMO_DATABASE_URL"] = url  # the app's database (a run may have several)
     app = create_app(load_settings(ROOT / "config.toml"))

@@ -76,6 +76,8 @@ def assert_refused(response, reason):
     ("paren = [(a, b) for a in range(1000) for b in range(1000)]", "meer dan 100000 stappen"),
     ("def f(n):\n    return f(n + 1)\nf(1)", "recursion"),
     ("tekst = 'x' * 10 ** 9", "meer dan 1000000 tekens"),
+    ("tekst = ''.join(['x' * 10 ** 6] * 10 ** 6)", "meer dan 1000000 tekens"),
+    ("tekst = f'{1:>{10 ** 9}}'", "meer dan 1000000 tekens"),
 ])
 def test_a_script_that_would_not_finish_fails_its_step_cleanly_and_the_case_stays_as_it_was(
         client, users, settings, version_1, tokens, source, reason):
