@@ -1,8 +1,10 @@
 """Benchmark: the inbox ("Mijn werkvoorraad") and the team view at 1,000 and at 100,000 open tasks.
 
 Run with `make bench` (SQLite in a temporary file, then PostgreSQL) or `python bench/inbox.py --url postgresql+psycopg://...`.
-Prints p50 and p95 of each query and the ratio 100,000 / 1,000; asserts nothing. The inbox reads only the task
-projection joined to the case row, so the open tasks are bare rows (cases are never loaded into the engine).
+Prints p50 and p95 of each query and the ratio 100,000 / 1,000; asserts nothing. Each size has a database of its own,
+filled once, and the queries run round-robin over the sizes, so that the machine's drift weighs on both alike. The
+inbox reads only the task projection joined to the case row, so the open tasks are bare rows (cases are never loaded
+into the engine).
 """
 from __future__ import annotations
 

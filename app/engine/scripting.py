@@ -159,10 +159,10 @@ class _GuardedStr(type):
     """``str`` for a diagram: ``str(x)`` of a value that would write out more than MAX_SIZE is refused;
     ``isinstance(x, str)`` and ``str.upper(x)`` work as with ``str`` itself."""
 
-    def __call__(cls, value="", *args):
-        if not args:
-            _check_size(_size(value))
-        return str(value, *args)
+    def __call__(cls, *args, **kwargs):
+        if len(args) + len(kwargs) == 1 and "encoding" not in kwargs and "errors" not in kwargs:  # str(x), str(object=x)
+            _check_size(_size(args[0] if args else kwargs["object"]))
+        return str(*args, **kwargs)
 
     def __instancecheck__(cls, instance):
         return isinstance(instance, str)

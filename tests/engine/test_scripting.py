@@ -93,6 +93,7 @@ def test_builtins_outside_the_allow_list_are_unknown():
     ("x = f'{7:01000000000d}'", "meer dan 1000000 tekens"),
     ("x = f\"{['a' * 10 ** 6] * 10 ** 6}\"", "meer dan 1000000 tekens"),
     ("x = str(['a' * 10 ** 6] * 10 ** 6)", "meer dan 1000000 tekens"),
+    ("x = str(object=['a' * 10 ** 6] * 10 ** 6)", "meer dan 1000000 tekens"),
     ("x = sum([[0] * 10 ** 6] * 10 ** 6, [])", "meer dan 1000000 tekens"),
     # What a script leaves in the case data is stored and written out as JSON.
     ("x = ['a' * 10 ** 6] * 10 ** 6", "laat gegevens van meer dan 1000000 tekens"),
@@ -117,7 +118,7 @@ def test_ordinary_arithmetic_is_unchanged():
      "Wmo 2015 (Wet maatschappelijke ondersteuning)"),
     ("'%s heeft %d uur, %05.1f%%' % (naam, 3, 2.5)", "Jansen heeft 3 uur, 002.5%"),
     ("f'{naam:>8}|{3:03d}|{2.5:.2f}|{[1, 2]}|{naam!r}'", "  Jansen|003|2.50|[1, 2]|'Jansen'"),
-    ("str(12) + str([1, 'a']) + str() + str.upper('x')", "12[1, 'a']X"),
+    ("str(12) + str([1, 'a']) + str() + str.upper('x') + str(object=5) + str(b'ok', 'ascii')", "12[1, 'a']X5ok"),
     ("isinstance(naam, str) and isinstance(3, (str, int)) and not isinstance(3, str)", True),
     ("sum([1, 2, 3]) + sum([[1], [2]], [])[1] + len((1).to_bytes(4, 'big'))", 12),
 ])
