@@ -7,7 +7,8 @@
      ├── NotFound (404)          no such case, task or event
      ├── Conflict (409)          the task is no longer open, the case does not wait for it
      ├── InvalidInput (422)      field errors: {"field": "reason"}
-     └── ProcessError (500)      the diagram failed while running a step; nothing was stored
+     ├── ProcessError (500)      the diagram failed while running a step; nothing was stored
+     └── Unavailable (503)       something the request needs cannot be made now (a letter's PDF); try again later
 
 Services and the engine layer raise them; ``init_app`` renders every one as
 ``{"error": ..., "fields": {...}}`` for the API.
@@ -65,6 +66,10 @@ class InvalidInput(AppError):
 
 class ProcessError(AppError):
     status_code = 500
+
+
+class Unavailable(AppError):
+    status_code = 503
 
 
 DATABASE_DOWN = "De database is even niet bereikbaar. Probeer het over een minuut opnieuw."
@@ -189,11 +194,14 @@ def init_app(app) -> None:
         elif error.status_code >= 500:
             log.error("%s %s failed: %s", request.method, request.path, error.message)
         if _wants_html():
-            return _html(error.message, error.status_code, error.fields)
-        response = jsonify(error.to_dict())
-        response.status_code = error.status_code
+            response = current_app.make_response(_html(error.message, error.status_code, error.fields))
+        else:
+            response = jsonify(error.to_dict())
+            response.status_code = error.status_code
         if isinstance(error, Unauthorized):
             response.headers["WWW-Authenticate"] = "Bearer"
+        if isinstance(error, Unavailable):
+            response.headers["Retry-After"] = RETRY_AFTER
         return response
 
     @app.errorhandler(HTTPException)

@@ -14,6 +14,7 @@ def _responses(ok_code: str, ok_schema: dict, *errors: str) -> dict:
         "400": "Ongeldige JSON, geen JSON-object of te diep genest", "401": "Geen of onbekend token", "403": "Uw rol mag dit niet",
         "404": "Onbekend", "409": "Niet (meer) mogelijk in deze stand van de zaak",
         "413": "Te groot (hoogstens 1 MB)", "422": "Veldfouten", "500": "Fout in het procesmodel; niets opgeslagen",
+        "503": "Nu niet te maken (de PDF van een brief); de brief zelf is bewaard, probeer het later opnieuw",
     }
     responses = {ok_code: {"description": "OK", "content": {"application/json": {"schema": ok_schema}}}}
     too_large = ("413",) if "400" in errors else ()  # an operation that reads a body refuses one over 1 MB
@@ -94,7 +95,7 @@ def document() -> dict:
             "/api/v1/cases/{case_id}/documents/{document_id}.pdf": {"get": {
                 "summary": "Een brief van de zaak als PDF, zoals hij is bewaard",
                 "parameters": [_path_param("case_id", {"type": "integer"}), _path_param("document_id", {"type": "integer"})],
-                "responses": _file("application/pdf", "De PDF", "403", "404"),
+                "responses": _file("application/pdf", "De PDF", "403", "404", "503"),
             }},
             "/api/v1/cases/{case_id}/documents/{document_id}.html": {"get": {
                 "summary": "Een brief van de zaak als HTML, zoals hij is bewaard",

@@ -19,6 +19,7 @@ import time
 from sqlalchemy import func, select, update
 
 from ..db import db
+from ..errors import Unavailable
 from ..models import Document
 from .render import render_pdf
 
@@ -27,11 +28,25 @@ RETRY_FAILED_AFTER = 600.0  # seconds before the worker tries again a letter who
 _failed: dict[int, float] = {}  # this process's letters whose rendering failed, and when
 
 
+PDF_UNAVAILABLE = ("De PDF van deze brief kan nu niet worden gemaakt. De brief zelf is bewaard zoals hij is verstuurd; "
+                   "probeer de PDF later opnieuw.")
+
+
 def pdf_of(document: Document) -> bytes:
-    """The letter's PDF: the stored one, or rendered and stored now (the first download before the worker came by)."""
+    """The letter's PDF: the stored one, or rendered and stored now (the first download before the worker came by).
+
+    Unavailable (503) when it cannot be rendered now: the letter stays as it is, and the failure is logged.
+    """
     if document.pdf is not None:
         return document.pdf
-    _store(document.id, render_pdf(document.html))
+    try:
+        pdf = render_pdf(document.html)
+    except Exception:
+        _failed[document.id] = time.monotonic()
+        log.exception("letter %s: rendering its pdf failed on download", document.id,
+                      extra={"document_id": document.id})
+        raise Unavailable(PDF_UNAVAILABLE) from None
+    _store(document.id, pdf)
     return db.session.scalar(select(Document.pdf).where(Document.id == document.id))
 
 

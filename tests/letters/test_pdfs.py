@@ -128,3 +128,23 @@ def test_the_whole_letter_is_in_one_typeface_its_page_footer_too(app):
              for font in page["/Resources"]["/Font"].values()}
     assert "Pagina 1 van" in reader.pages[0].extract_text()
     assert fonts <= {"DejaVu-Sans", "DejaVu-Sans-Bold", "DejaVu-Sans-Oblique"}, fonts  # the footer was DejaVu Serif
+
+
+def test_a_pdf_that_cannot_be_rendered_on_download_is_a_503_and_the_letter_stays(app, client, users, monkeypatch,  # noqa: F811
+                                                                                  caplog, tokens):
+    settings = app.extensions["wmo"]
+    [letter] = letters_of(settings, 1)
+    monkeypatch.setattr(pdfs, "render_pdf", lambda html: (_ for _ in ()).throw(OSError("no fonts")))
+    login(client, "km")
+    with caplog.at_level(logging.ERROR, logger="app.letters.pdfs"):
+        page = read(client, f"/zaken/{letter.case_id}/documenten/{letter.id}.pdf")
+    assert page.status_code == 503 and page.headers["Retry-After"] == "30"
+    assert "De PDF van deze brief kan nu niet worden gemaakt" in page.data.decode()
+    assert f"letter {letter.id}: rendering its pdf failed on download" in caplog.text
+    api = client.get(f"/api/v1/cases/{letter.case_id}/documents/{letter.id}.pdf",
+                     headers={"Authorization": f"Bearer {tokens['klantmanager']}"})
+    assert api.status_code == 503 and api.headers["Retry-After"] == "30"
+    assert api.get_json() == {"error": pdfs.PDF_UNAVAILABLE, "fields": {}}
+    html = read(client, f"/zaken/{letter.case_id}/documenten/{letter.id}.html")
+    assert html.status_code == 200 and html.data.decode() == letter.html  # the letter as sent is still there
+    assert stored(letter.id) == (None, None)
