@@ -39,6 +39,10 @@ class AppError(Exception):
     def to_dict(self) -> dict:
         return {"error": self.message, "fields": self.fields}
 
+    def headers(self) -> dict[str, str]:
+        """HTTP headers that go with this error, on every page and API response that reports it."""
+        return {}
+
 
 class BadRequest(AppError):
     status_code = 400
@@ -70,6 +74,9 @@ class ProcessError(AppError):
 
 class Unavailable(AppError):
     status_code = 503
+
+    def headers(self) -> dict[str, str]:
+        return {"Retry-After": RETRY_AFTER}
 
 
 DATABASE_DOWN = "De database is even niet bereikbaar. Probeer het over een minuut opnieuw."
@@ -200,8 +207,7 @@ def init_app(app) -> None:
             response.status_code = error.status_code
         if isinstance(error, Unauthorized):
             response.headers["WWW-Authenticate"] = "Bearer"
-        if isinstance(error, Unavailable):
-            response.headers["Retry-After"] = RETRY_AFTER
+        response.headers.update(error.headers())
         return response
 
     @app.errorhandler(HTTPException)

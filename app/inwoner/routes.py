@@ -113,7 +113,7 @@ def _refused(error: AppError):
         _log_refusal(error)
     link_refused = isinstance(error, links.LinkRefused)
     return render_template("inwoner/fout.html", melding=error.message, status=error.status_code, link_fout=link_refused,
-                           terug=None if link_refused else _back_link()), error.status_code
+                           terug=None if link_refused else _back_link()), error.status_code, error.headers()
 
 
 @bp.errorhandler(HTTPException)

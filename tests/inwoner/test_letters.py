@@ -96,3 +96,22 @@ def test_a_corrected_letter_says_so_on_the_residents_page(app, client, users, se
     assert "Correctie: uw melding" in item and "Deze brief vervangt onze brief van" in item
     with at(SIGNED):
         assert client.get(f"{link}/brieven/{old.id}.pdf").data == old.pdf  # the old letter can still be read
+
+
+def test_a_pdf_that_cannot_be_made_now_tells_the_resident_so_on_the_residents_own_page(app, client, users, settings,
+                                                                                     monkeypatch):
+    from app.letters import pdfs
+
+    case_id = new_case(settings, INTAKE)
+    letter = letters(case_id)[-1]
+    db.session.execute(db.update(Document).where(Document.id == letter.id).values(pdf=None, sha256=None))
+    db.session.commit()  # as the step leaves a letter before the worker renders its PDF
+    monkeypatch.setattr(pdfs, "_failed", {})
+    monkeypatch.setattr(pdfs, "render_pdf", lambda html: (_ for _ in ()).throw(OSError("no fonts")))
+    link = resident_link(app, case_id)
+    with at(SIGNED):
+        response = client.get(f"{link}/brieven/{letter.id}.pdf")
+    page = response.data.decode()
+    assert response.status_code == 503 and response.headers["Retry-After"] == "30"
+    assert "De PDF van deze brief kan nu niet worden gemaakt" in page
+    assert "/werkvoorraad" not in page and "/zaken/" not in page  # the resident's error page, no caseworkers' links
