@@ -206,8 +206,13 @@ def demo_load(ctx):
 @click.pass_context
 def serve(ctx, host, port):
     """Start de webapplicatie, met de timerwerker in hetzelfde proces."""
+    from timers.ticker import stop_ticker
+
     app = _app(ctx, start_timers=True)
-    app.run(host=host, port=port, threaded=True, use_reloader=False)
+    try:
+        app.run(host=host, port=port, threaded=True, use_reloader=False)
+    finally:  # Ctrl-C: the timer worker's sweep ends after the letter at hand, not after its whole interval
+        stop_ticker(app)
 
 
 @main.group("processes")

@@ -8,6 +8,7 @@ from __future__ import annotations
 import logging
 import os
 import socket
+import threading
 import time
 from datetime import datetime, timezone
 
@@ -65,7 +66,7 @@ def render_letters(app, until: float | None = None) -> int:
         with app.app_context():
             began = time.perf_counter()
             seconds = LETTERS_SECONDS if until is None else max(LETTERS_SECONDS, until - time.monotonic())
-            rendered = render_pending(seconds=seconds)
+            rendered = render_pending(seconds=seconds, stop=app.extensions.get("wmo_stopping"))
             if rendered:
                 log.info("letters' pdfs rendered: %s", rendered,
                          extra={"rendered": rendered, "duration_ms": round((time.perf_counter() - began) * 1000, 1)})
@@ -110,9 +111,20 @@ def start_ticker(app) -> BackgroundScheduler | None:
     scheduler.add_job(_scheduled_sweep, "interval", seconds=settings.timer_interval, args=[app, settings.timer_interval],
                       max_instances=1, coalesce=True, next_run_time=datetime.now(timezone.utc))
     scheduler.add_job(refresh_statistics, "interval", hours=STATISTICS_HOURS, args=[app], max_instances=1, coalesce=True)
+    app.extensions["wmo_stopping"] = threading.Event()
     scheduler.start()
     app.extensions["wmo_scheduler"] = scheduler
     return scheduler
+
+
+def stop_ticker(app) -> None:
+    """Stop the in-process timer worker: no new sweeps, and a sweep rendering letters' PDFs stops after the letter at
+    hand (Python waits for it before the process exits; the other letters wait for the next start)."""
+    scheduler = app.extensions.get("wmo_scheduler")
+    if scheduler is None:
+        return
+    app.extensions["wmo_stopping"].set()
+    scheduler.shutdown(wait=False)
 
 
 def run_forever(app) -> None:

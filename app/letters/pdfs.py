@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import threading
 import time
 
 from sqlalchemy import func, select, update
@@ -50,11 +51,12 @@ def pdf_of(document: Document) -> bytes:
     return db.session.scalar(select(Document.pdf).where(Document.id == document.id))
 
 
-def render_pending(limit: int | None = None, seconds: float | None = None) -> int:
+def render_pending(limit: int | None = None, seconds: float | None = None, stop: threading.Event | None = None) -> int:
     """Render and store the PDFs of letters that have none yet, oldest first; return how many this call stored.
 
     Stops when none wait (a failed one aside), or after ``limit`` letters or ``seconds`` when given, so a backlog never
-    delays the next timer sweep long. On PostgreSQL
+    delays the next timer sweep long, and after the letter at hand once ``stop`` is set (the process is stopping, and
+    Python waits for the scheduler's job to end before it exits). On PostgreSQL
     each letter is claimed with ``FOR NO KEY UPDATE SKIP LOCKED`` (a correction may still point at it meanwhile), so
     several workers share a backlog without rendering a letter twice; a letter that fails to render is logged and
     left for ``RETRY_FAILED_AFTER`` seconds.
@@ -62,6 +64,8 @@ def render_pending(limit: int | None = None, seconds: float | None = None) -> in
     began, stored = time.monotonic(), 0
     sqlite = db.engine.dialect.name == "sqlite"
     while (limit is None or stored < limit) and (seconds is None or time.monotonic() - began < seconds):
+        if stop is not None and stop.is_set():  # the process is stopping (wmo serve): the rest after the next start
+            break
         now = time.monotonic()
         skip = [i for i, at in _failed.items() if now - at < RETRY_FAILED_AFTER]
         query = select(Document.id, Document.html).where(Document.pdf.is_(None))

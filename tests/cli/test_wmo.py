@@ -149,3 +149,38 @@ def test_timers_run_is_a_worker_that_fires_what_is_due(db, monkeypatch):
     finally:
         worker.terminate()
         worker.wait(10)
+
+
+def test_serve_stops_at_ctrl_c_without_first_rendering_every_waiting_letter(db):
+    import signal
+    import socket
+    import sqlite3
+    import time
+
+    assert wmo(db, "demo", "load").returncode == 0  # some 60 letters, each waiting for its PDF
+    connection = sqlite3.connect(db / "wmo.db")
+
+    def waiting():
+        return connection.execute("select count(*) from document where pdf is null").fetchone()[0]
+
+    before = waiting()
+    assert before > 20
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    env = {**os.environ, "WMO_DATABASE_URL": f"sqlite:///{db / 'wmo.db'}", "WMO_TIMERS_INTERVAL": "60"}
+    server = subprocess.Popen([str(WMO), "serve", "--port", str(port)], cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
+                              stderr=subprocess.PIPE, preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and waiting() == before:  # its timer worker has begun on the letters
+            time.sleep(0.05)
+        at_ctrl_c = waiting()
+        assert 0 < at_ctrl_c < before
+        server.send_signal(signal.SIGINT)
+        assert server.wait(60) == 0
+    finally:
+        if server.poll() is None:
+            server.kill()
+    # It stopped after the letter at hand (before: it went on until the backlog was done or its interval was over).
+    assert waiting() >= at_ctrl_c - 2

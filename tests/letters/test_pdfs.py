@@ -148,3 +148,11 @@ def test_a_pdf_that_cannot_be_rendered_on_download_is_a_503_and_the_letter_stays
     html = read(client, f"/zaken/{letter.case_id}/documenten/{letter.id}.html")
     assert html.status_code == 200 and html.data.decode() == letter.html  # the letter as sent is still there
     assert stored(letter.id) == (None, None)
+
+
+def test_the_worker_stops_once_the_process_is_stopping(app):
+    settings = app.extensions["wmo"]
+    letters_of(settings, 2)
+    stopping = threading.Event()
+    stopping.set()
+    assert pdfs.render_pending(seconds=60, stop=stopping) == 0 and pdfs.pending() == 2  # left for the next start
