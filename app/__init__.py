@@ -5,7 +5,7 @@ from flask import Flask
 
 from . import errors, logs, urls
 from .config import Settings, load_settings
-from .db import db
+from .db import init_app as init_db
 
 
 def create_app(settings: Settings | None = None, start_timers: bool = False) -> Flask:
@@ -23,7 +23,7 @@ def create_app(settings: Settings | None = None, start_timers: bool = False) -> 
         SESSION_COOKIE_SAMESITE="Lax",
     )
     app.extensions["wmo"] = settings
-    db.init_app(app)
+    init_db(app)
     errors.init_app(app)
     urls.init_app(app)
     logs.init_app(app)

@@ -1,6 +1,7 @@
 """The SQLAlchemy handle and the column types every table shares."""
 from __future__ import annotations
 
+import logging
 from datetime import datetime, timezone
 
 from flask_sqlalchemy import SQLAlchemy
@@ -16,6 +17,28 @@ NAMING = {
     "pk": "pk_%(table_name)s",
 }
 db = SQLAlchemy(metadata=MetaData(naming_convention=NAMING))
+log = logging.getLogger(__name__)
+
+
+def init_app(app) -> None:
+    """Bind ``db`` to the app, and end each request's session without failing the request when the database is gone."""
+    db.init_app(app)
+
+    # Registered after Flask-SQLAlchemy's own teardown, so it runs first (Flask runs them last-registered first).
+    @app.teardown_appcontext
+    def _remove_session(error):
+        try:
+            db.session.remove()
+        except Exception as failure:
+            # The database went away during the request: its connection cannot even roll back. The response is
+            # already made (a 503 if the request needed the database after that); a rollback that cannot reach the
+            # server has nothing to undo there, so the connections are dropped and the request is not failed.
+            log.warning("ending the request's session failed (%s); its connections are dropped",
+                        type(getattr(failure, "orig", failure)).__name__)
+            try:
+                db.session.registry().invalidate()
+            finally:
+                db.session.registry.clear()
 
 
 class UTCDateTime(TypeDecorator):

@@ -232,8 +232,13 @@ class Client:
             return error.code, error.headers, error.read().decode()
 
     def api(self, method, path, token, body=None):
+        """Return (status, body); a body that is not the API's JSON (a server's bare error page) comes back as
+        ``{"error": <its text>, "fields": {}, "not_json": True}``, so its status is counted, never lost in a thread."""
         status, _, text = self.request(method, path, token, body)
-        return status, json.loads(text)
+        try:
+            return status, json.loads(text)
+        except ValueError:
+            return status, {"error": text[:300], "fields": {}, "not_json": True}
 
     def wait_until_up(self, path="/api/v1/openapi.json"):
         deadline = time.monotonic() + 60
@@ -294,6 +299,7 @@ class Load:
         self.client, self.tokens, self.cases = client, tokens, cases
         self.confirmed = {case_id: [] for case_id in cases}  # the client's own ledger of steps the server confirmed
         self.statuses: list[int] = []
+        self.errors: list[str] = []  # anything else a client thread ran into: a test asserts there is none
         self._stop, self._lock = threading.Event(), threading.Lock()
         self._threads = [threading.Thread(target=self._run, args=(seed,)) for seed in (1, 2)]
 
@@ -304,6 +310,11 @@ class Load:
             try:
                 status, done = advance(self.client, self.tokens, case_id)
             except DOWN:
+                time.sleep(0.05)
+                continue
+            except Exception as error:  # e.g. an answer in an unexpected shape: recorded, and the load goes on
+                with self._lock:
+                    self.errors.append(f"{type(error).__name__}: {error}")
                 time.sleep(0.05)
                 continue
             with self._lock:
