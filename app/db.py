@@ -30,9 +30,9 @@ def init_app(app) -> None:
         try:
             db.session.remove()
         except Exception as failure:
-            # The database went away during the request: its connection cannot even roll back. The response is
-            # already made (a 503 if the request needed the database after that); a rollback that cannot reach the
-            # server has nothing to undo there, so the connections are dropped and the request is not failed.
+            # The database went away during the request, so its connection cannot even roll back. The response is
+            # made already, and there is nothing to undo (the server rolls back a transaction whose connection
+            # broke): the connections are dropped and the request keeps its answer.
             log.warning("ending the request's session failed (%s); its connections are dropped",
                         type(getattr(failure, "orig", failure)).__name__)
             try:
