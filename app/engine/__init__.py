@@ -1,7 +1,7 @@
 """The engine: the only package that imports SpiffWorkflow.
 
 It loads and checks route definitions (``definitions``), runs restricted expressions
-(``scripting``, ``helpers``), steps workflows (``runtime``), tells where a case stands
+(``scripting``, within the ``bounds`` of loop steps and sizes, with the ``helpers``), steps workflows (``runtime``), tells where a case stands
 (``progress``), keeps one clock (``clock``) and (de)serializes state without its spec
 (``serializer``). It knows nothing of Flask or the database; the services call it and
 store what it returns.

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import ast
 import operator
-import re
 from functools import lru_cache
 
 from RestrictedPython import RestrictingNodeTransformer, compile_restricted_eval, compile_restricted_exec
@@ -24,260 +23,31 @@ from RestrictedPython.Guards import (
 from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine
 from SpiffWorkflow.bpmn.script_engine.python_environment import BasePythonScriptEngineEnvironment
 
+from . import bounds
+from .bounds import ExpressionError
+
 ALLOWED_BUILTINS = {
     name: getattr(__import__("builtins"), name)
     for name in (
-        "len", "min", "max", "sum", "sorted", "any", "all", "round", "abs", "int", "float",
-        "str", "bool", "list", "dict", "tuple", "range", "enumerate", "zip", "isinstance",
+        "len", "min", "max", "sorted", "any", "all", "round", "abs", "int", "float",
+        "bool", "list", "dict", "tuple", "enumerate", "zip", "isinstance",
     )
 }
 ALLOWED_BUILTINS.update({"True": True, "False": False, "None": None})
-
-# A diagram's script must finish: no while loops (refused at deploy), and at most this many steps of
-# for loops and comprehensions, and items in a range, per expression or script. The route needs a few dozen.
-MAX_STEPS = 100_000
-# Nor may it build what would fill the memory: a text or list made with +, *, %, an f-string, str(), sum() or a method
-# that pads, joins, replaces or extends holds at most MAX_SIZE items, a power at most MAX_BITS bits, and what a script
-# leaves in the case data at most MAX_SIZE characters and elements. Not bounded: methods that make a few times their
-# input (upper(), hex(), split()), which many statements one after another could still double and double again.
-MAX_SIZE = 1_000_000
-MAX_BITS = 10_000
-
-_INPLACE = {
-    "+=": operator.iadd, "-=": operator.isub, "*=": operator.imul, "/=": operator.itruediv,
-    "//=": operator.ifloordiv, "%=": operator.imod,
-}
-
-
-class ExpressionError(ValueError):
-    """An expression that RestrictedPython refuses to compile, or that would not finish."""
-
-
-def _range(*args):
-    numbers = range(*args)
-    if len(numbers) > MAX_STEPS:
-        raise ExpressionError(f"range() van {len(numbers)} getallen; een diagram mag er hoogstens {MAX_STEPS}")
-    return numbers
-
-
-ALLOWED_BUILTINS["range"] = _range
-
-
-def _counted_iter():
-    """An ``_getiter_`` that stops a script after MAX_STEPS steps of all its loops together."""
-    steps = 0
-
-    def getiter(iterable):
-        def counted():
-            nonlocal steps
-            for item in iterable:
-                steps += 1
-                if steps > MAX_STEPS:
-                    raise ExpressionError(f"het script deed meer dan {MAX_STEPS} stappen en is gestopt")
-                yield item
-        return counted()
-
-    return getiter
-
-
-def _too_big() -> ExpressionError:
-    return ExpressionError(f"een tekst of lijst van meer dan {MAX_SIZE} tekens of elementen is niet toegestaan")
-
-
-def _check_size(size: int) -> None:
-    if size > MAX_SIZE:
-        raise _too_big()
-
-
-def _size(value, budget: int = MAX_SIZE) -> int:
-    """Characters and elements in ``value``, counted through its lists and dicts until past ``budget``.
-
-    A list that holds one text many times counts it each time, as writing it out (str, JSON) would.
-    """
-    total, pending = 0, [value]
-    while pending and total <= budget:
-        item = pending.pop()
-        if isinstance(item, (str, bytes)):
-            total += len(item)
-        elif isinstance(item, dict):
-            total += len(item)
-            if total <= budget:
-                pending += item.keys()
-                pending += item.values()
-        elif isinstance(item, (list, tuple, set, frozenset)):
-            total += len(item)
-            if total <= budget:
-                pending += item
-        else:
-            total += 1
-    return total
-
-
-def _mul(a, b):
-    for sequence, times in ((a, b), (b, a)):
-        if isinstance(sequence, (str, bytes, list, tuple)) and isinstance(times, int):
-            _check_size(len(sequence) * times)
-    return a * b
-
-
-def _add(a, b):
-    if isinstance(a, (str, bytes, list, tuple)) and isinstance(b, type(a)):
-        _check_size(len(a) + len(b))
-    return a + b
-
-
-# A width or precision in a %-format or an f-string's format spec ("%9d", f"{x:>9}"): the text it makes is that long.
-_PERCENT_SPEC = re.compile(r"%(?:\([^)]*\))?[#0\- +]*(\*|\d+)?(?:\.(\*|\d+))?[hlL]?(.)", re.S)
-
-
-def _mod(a, b):
-    """``a % b``; for a text, with the widths of its %-format and the size of what it writes in checked first."""
-    if isinstance(a, (str, bytes)):
-        text = a.decode("latin-1") if isinstance(a, bytes) else a
-        for width, precision, _ in _PERCENT_SPEC.findall(text):
-            if "*" in (width, precision):
-                raise ExpressionError("een %-opmaak met * (breedte uit de waarden) is niet toegestaan")
-            _check_size(max(int(width or 0), int(precision or 0)))
-        _check_size(len(a) + _size(b))
-    return a % b
-
-
-def _format_value(value):
-    """What an f-string writes out of a value: its size checked first (a list holding one big text many times)."""
-    _check_size(_size(value))
-    return value
-
-
-def _format_spec(spec: str) -> str:
-    """An f-string's format spec: no width or precision of more than MAX_SIZE."""
-    for number in re.findall(r"\d+", spec):
-        _check_size(int(number))
-    return spec
-
-
-class _GuardedStr(type):
-    """``str`` for a diagram: ``str(x)`` of a value that would write out more than MAX_SIZE is refused;
-    ``isinstance(x, str)`` and ``str.upper(x)`` work as with ``str`` itself."""
-
-    def __call__(cls, *args, **kwargs):
-        if len(args) + len(kwargs) == 1 and "encoding" not in kwargs and "errors" not in kwargs:  # str(x), str(object=x)
-            _check_size(_size(args[0] if args else kwargs["object"]))
-        return str(*args, **kwargs)
-
-    def __instancecheck__(cls, instance):
-        return isinstance(instance, str)
-
-    def __getattr__(cls, name):
-        return getattr(str, name)
-
-
-class _str(metaclass=_GuardedStr):
-    pass
-
-
-def _sum(iterable, start=0):
-    if isinstance(start, (str, bytes, list, tuple)):
-        items = list(iterable)
-        _check_size(len(start) + sum(len(item) for item in items if isinstance(item, (str, bytes, list, tuple))))
-        return sum(items, start)
-    return sum(iterable, start)
-
-
-ALLOWED_BUILTINS["str"] = _str
-ALLOWED_BUILTINS["sum"] = _sum
-
-
-# Methods that make a text or list larger than what they are given, by a number or by repeating it: checked before they
-# run. (Methods that make at most a few times their input, such as upper() or hex(), are not; see MAX_SIZE's note.)
-def _join(self, method, iterable):
-    items = list(iterable)
-    _check_size(len(items))
-    _check_size(len(self) * max(0, len(items) - 1) + sum(len(i) for i in items if isinstance(i, (str, bytes))))
-    return method(items)
-
-
-def _pad(self, method, width, *args):
-    if isinstance(width, int):
-        _check_size(width)
-    return method(width, *args)
-
-
-def _expandtabs(self, method, tabsize=8):
-    if isinstance(tabsize, int):
-        _check_size(len(self) + self.count("\t" if isinstance(self, str) else b"\t") * max(0, tabsize))
-    return method(tabsize)
-
-
-def _replace(self, method, old, new, count=-1):
-    if isinstance(old, type(self)) and isinstance(new, type(self)) and len(new) > len(old):
-        times = self.count(old) if old else len(self) + 1
-        if isinstance(count, int) and count >= 0:
-            times = min(times, count)
-        _check_size(len(self) + times * (len(new) - len(old)))
-    return method(old, new, count)
-
-
-def _extend(self, method, iterable):
-    items = list(iterable)
-    _check_size(len(self) + len(items))
-    return method(items)
-
-
-def _to_bytes(self, method, length=1, *args, **kwargs):
-    if isinstance(length, int):
-        _check_size(length)
-    return method(length, *args, **kwargs)
-
-
-_METHOD_GUARDS = {
-    (str, "join"): _join, (bytes, "join"): _join,
-    **{(kind, name): _pad for kind in (str, bytes) for name in ("ljust", "rjust", "center", "zfill")},
-    (str, "expandtabs"): _expandtabs, (bytes, "expandtabs"): _expandtabs,
-    (str, "replace"): _replace, (bytes, "replace"): _replace,
-    (list, "extend"): _extend,
-    (int, "to_bytes"): _to_bytes,
-}
+# range, str and sum as ones that refuse what would not finish or would fill the memory.
+ALLOWED_BUILTINS.update({"range": bounds.guarded_range, "str": bounds.guarded_str, "sum": bounds.guarded_sum})
 
 
 def _getattr(obj, name, *default):
-    """RestrictedPython's ``safer_getattr``, with the methods above checked (also as ``str.join(sep, items)``)."""
-    if obj is _str and name in _REFUSED_ATTRIBUTES:
+    """RestrictedPython's ``safer_getattr``, with the methods that could fill the memory checked (``bounds``)."""
+    if obj is bounds.guarded_str and name in _REFUSED_ATTRIBUTES:
         raise NotImplementedError("str.format is niet toegestaan")
-    value = safer_getattr(obj, name, *default)
-    if isinstance(obj, type):
-        kind = str if obj is _str else obj
-        guard = _METHOD_GUARDS.get((kind, name))
-        if guard is not None:
-            return lambda self, *args, **kwargs: _getattr(self, name)(*args, **kwargs)
-        return value
-    for kind in type(obj).__mro__:
-        guard = _METHOD_GUARDS.get((kind, name))
-        if guard is not None:
-            return lambda *args, **kwargs: guard(obj, value, *args, **kwargs)
-    return value
-
-
-def _pow(a, b):
-    if isinstance(a, int) and isinstance(b, int) and b > 0 and abs(a) > 1 and b * abs(a).bit_length() > MAX_BITS:
-        raise ExpressionError(f"een macht van meer dan {MAX_BITS} bits is niet toegestaan")
-    return a ** b
-
-
-def _inplacevar(op, target, value):
-    if op not in _INPLACE:
-        raise ExpressionError(f"operator {op} is niet toegestaan")
-    if op == "*=":
-        return _mul(target, value)
-    if op == "+=":
-        return _add(target, value)
-    if op == "%=":
-        return _mod(target, value)
-    return _INPLACE[op](target, value)
+    return bounds.guarded_method(obj, name, safer_getattr(obj, name, *default))
 
 
 class _Policy(RestrictingNodeTransformer):
-    """RestrictedPython's rules, with ``a + b``, ``a * b``, ``a ** b``, ``a % b`` and f-strings through the size
-    guards above."""
+    """RestrictedPython's rules, with ``a + b``, ``a * b``, ``a ** b``, ``a % b`` and f-strings through the guards of
+    ``bounds``."""
 
     _GUARDED = {ast.Add: "_add_", ast.Mult: "_mul_", ast.Pow: "_pow_", ast.Mod: "_mod_"}
 
@@ -312,13 +82,13 @@ _GUARDS = {
     "_iter_unpack_sequence_": guarded_iter_unpack_sequence,
     "_unpack_sequence_": guarded_unpack_sequence,
     "_write_": full_write_guard,
-    "_inplacevar_": _inplacevar,
-    "_add_": _add,
-    "_mul_": _mul,
-    "_pow_": _pow,
-    "_mod_": _mod,
-    "_format_value_": _format_value,
-    "_format_spec_": _format_spec,
+    "_inplacevar_": bounds.inplacevar,
+    "_add_": bounds.add,
+    "_mul_": bounds.mul,
+    "_pow_": bounds.power,
+    "_mod_": bounds.mod,
+    "_format_value_": bounds.format_value,
+    "_format_spec_": bounds.format_spec,
 }
 
 
@@ -365,21 +135,12 @@ def check_expression(source: str, mode: str) -> None:
         raise ExpressionError(str(error)) from error
 
 
-def _check_result(value) -> None:
-    """What a script leaves in the case data (or an expression gives) is stored and written out: at most MAX_SIZE."""
-    if isinstance(value, (bool, int, float)) or value is None:  # what conditions give: nothing to count
-        return
-    if _size(value) > MAX_SIZE:
-        raise ExpressionError(f"het script laat gegevens van meer dan {MAX_SIZE} tekens of elementen na; "
-                              "dat is niet toegestaan")
-
-
 class RestrictedEnvironment(BasePythonScriptEngineEnvironment):
     """Task data as globals, evaluated by RestrictedPython with the route's helpers."""
 
     def _namespace(self, context, external_context):
         namespace = dict(_GUARDS)
-        namespace["_getiter_"] = _counted_iter()  # a fresh budget for each expression or script
+        namespace["_getiter_"] = bounds.counted_iter()  # a fresh budget for each expression or script
         namespace.update(self.globals)
         namespace.update(external_context or {})
         namespace.update(context)
@@ -387,7 +148,7 @@ class RestrictedEnvironment(BasePythonScriptEngineEnvironment):
 
     def evaluate(self, expression, context, external_context=None):
         result = eval(_compile(expression, "eval"), self._namespace(context, external_context))
-        _check_result(result)
+        bounds.check_result(result)
         return result
 
     def execute(self, script, context, external_context=None):
@@ -401,7 +162,7 @@ class RestrictedEnvironment(BasePythonScriptEngineEnvironment):
             key: value for key, value in namespace.items()
             if key not in reserved and not key.startswith("_") and not callable(value)
         }
-        _check_result(result)
+        bounds.check_result(result)
         context.clear()
         context.update(result)
         return True
