@@ -40,13 +40,9 @@ def pdf_of(document: Document) -> bytes:
     """
     if document.pdf is not None:
         return document.pdf
-    try:
-        pdf = render_pdf(document.html)
-    except Exception:
-        _failed[document.id] = time.monotonic()
-        log.exception("letter %s: rendering its pdf failed on download", document.id,
-                      extra={"document_id": document.id})
-        raise Unavailable(PDF_UNAVAILABLE) from None
+    pdf = _render(document.id, document.html, " on download")
+    if pdf is None:
+        raise Unavailable(PDF_UNAVAILABLE)
     _store(document.id, pdf)
     return db.session.scalar(select(Document.pdf).where(Document.id == document.id))
 
@@ -78,14 +74,10 @@ def render_pending(limit: int | None = None, seconds: float | None = None, stop:
             break
         if sqlite:  # no row locks there; and a read snapshot must not be held across the rendering
             db.session.commit()
-        try:
-            pdf = render_pdf(row.html)
-        except Exception:
+        pdf = _render(row.id, row.html)
+        if pdf is None:
             db.session.rollback()
-            _failed[row.id] = time.monotonic()
-            log.exception("letter %s: rendering its pdf failed; retrying later", row.id, extra={"document_id": row.id})
             continue
-        _failed.pop(row.id, None)
         stored += _store(row.id, pdf)
     return stored
 
@@ -93,6 +85,20 @@ def render_pending(limit: int | None = None, seconds: float | None = None, stop:
 def pending() -> int:
     """How many letters have no PDF yet (the health report shows it)."""
     return db.session.scalar(select(func.count()).select_from(Document).where(Document.pdf.is_(None)))
+
+
+def _render(document_id: int, html: str, where: str = "") -> bytes | None:
+    """The letter's PDF made from its HTML; None when that fails: logged, and noted so that the worker leaves the letter
+    for ``RETRY_FAILED_AFTER`` seconds."""
+    try:
+        pdf = render_pdf(html)
+    except Exception:
+        _failed[document_id] = time.monotonic()
+        log.exception("letter %s: rendering its pdf failed%s; retrying later", document_id, where,
+                      extra={"document_id": document_id})
+        return None
+    _failed.pop(document_id, None)
+    return pdf
 
 
 def _store(document_id: int, pdf: bytes) -> int:
